@@ -1,0 +1,63 @@
+package io.basalt.server;
+
+import io.basalt.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code basalt-server}: runs one standalone node until SHUTDOWN or a signal. */
+@Command(name = "basalt server", mixinStandardHelpOptions = true,
+        description = "Run one standalone Basalt node: a group of one that owns all 16384 slots.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--port", description = "RESP port (default: 6379, or the config file's)")
+    Integer port;
+
+    @Option(names = "--bind", description = "address to listen on (default 127.0.0.1)")
+    String bind;
+
+    @Option(names = "--dir", description = "data directory (default ./data)")
+    Path dir;
+
+    @Option(names = "--config", description = "redis.conf-style file: one 'name value' per line")
+    Path config;
+
+    @Option(names = "--set", description = "any setting as name=value (repeatable)")
+    java.util.List<String> sets = new java.util.ArrayList<>();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig cfg = new ServerConfig();
+        if (config != null) {
+            cfg.load(config);
+        }
+        if (port != null) {
+            cfg.setInitial("port", port.toString());
+        }
+        if (bind != null) {
+            cfg.setInitial("bind", bind);
+        }
+        if (dir != null) {
+            cfg.setInitial("dir", dir.toString());
+        }
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--set expects name=value: " + s);
+            }
+            cfg.setInitial(s.substring(0, eq), s.substring(eq + 1));
+        }
+        BasaltServer server = new BasaltServer(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "basalt-signal"));
+        System.out.println("Basalt " + Version.VERSION + " ready on " + cfg.get("bind") + ":" + server.port()
+                + " (data in " + Path.of(cfg.get("dir")).toAbsolutePath() + ")");
+        System.out.flush();
+        server.awaitStop();
+        return 0;
+    }
+}

@@ -1,0 +1,153 @@
+package io.basalt.server;
+
+import io.basalt.routing.commands.CommandTable;
+import io.basalt.server.commands.Families;
+import io.basalt.server.config.ServerConfig;
+import io.basalt.server.dispatch.ClientRegistry;
+import io.basalt.server.dispatch.CommandRegistry;
+import io.basalt.server.dispatch.ServerStats;
+import io.basalt.server.dispatch.SlowLog;
+import io.basalt.server.storage.engine.EngineOptions;
+import io.basalt.server.storage.types.Store;
+import io.basalt.server.write.Applier;
+import io.basalt.server.write.ExpirySweeper;
+import io.basalt.server.write.LocalWritePath;
+import io.basalt.server.write.WritePath;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Everything one server process shares between connections: settings, storage, the write path, the
+ * command registry, clients and statistics. Standalone it is a group of one that owns all slots.
+ */
+public final class Node implements AutoCloseable {
+    private final ServerConfig config;
+    private final Store store;
+    private final CommandRegistry registry;
+    private final Applier applier;
+    private final WritePath writePath;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ServerStats stats = new ServerStats();
+    private final SlowLog slowLog = new SlowLog();
+    private final LongSupplier clock;
+    private final long startMs;
+    private final String runId;
+    private final ScheduledExecutorService timers;
+    private final ExpirySweeper sweeper;
+    private volatile Runnable shutdownHook = () -> {};
+
+    public Node(ServerConfig config) {
+        this(config, System::currentTimeMillis);
+    }
+
+    public Node(ServerConfig config, LongSupplier clock) {
+        this.config = config;
+        this.clock = clock;
+        this.startMs = clock.getAsLong();
+        this.runId = randomHex(40);
+        EngineOptions eo = new EngineOptions(
+                config.getLong("rocksdb-block-cache-size"),
+                config.getLong("rocksdb-write-buffer-size"),
+                config.getLong("rocksdb-min-blob-size"),
+                true);
+        this.store = new Store(Path.of(config.get("dir")), eo);
+        this.registry = Families.registry();
+        registry.verify(CommandTable.get());
+        this.applier = new Applier(store, registry, () -> config.getLong("proto-max-bulk-len"));
+        this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
+                () -> "always".equals(config.get("appendfsync")));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "basalt-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.scheduleAtFixedRate(() -> {
+            if ("everysec".equals(config.get("appendfsync"))) {
+                store.engine().syncWal();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        this.sweeper = new ExpirySweeper(store, writePath, clock, stats);
+        long periodMs = 1000L / config.getInt("hz");
+        timers.scheduleWithFixedDelay(sweeper::sweepOnce, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static String randomHex(int n) {
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(Character.forDigit(r.nextInt(16), 16));
+        }
+        return sb.toString();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public CommandRegistry registry() {
+        return registry;
+    }
+
+    public CommandTable table() {
+        return CommandTable.get();
+    }
+
+    public Applier applier() {
+        return applier;
+    }
+
+    public WritePath writePath() {
+        return writePath;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    public LongSupplier clock() {
+        return clock;
+    }
+
+    public long startMs() {
+        return startMs;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** What SHUTDOWN calls: the process's orderly stop. */
+    public void onShutdown(Runnable hook) {
+        shutdownHook = hook;
+    }
+
+    public void requestShutdown() {
+        shutdownHook.run();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        writePath.close();
+        store.close();
+    }
+}

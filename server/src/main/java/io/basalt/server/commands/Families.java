@@ -1,0 +1,19 @@
+package io.basalt.server.commands;
+
+import io.basalt.server.dispatch.CommandRegistry;
+
+/** The one visible list of command families and the handlers they register. */
+public final class Families {
+    private Families() {}
+
+    public static CommandRegistry registry() {
+        CommandRegistry r = new CommandRegistry();
+        ConnectionCommands.register(r);
+        ServerCommands.register(r);
+        StringCommands.register(r);
+        BitmapCommands.register(r);
+        KeyCommands.register(r);
+        InternalCommands.register(r);
+        return r;
+    }
+}

@@ -1,0 +1,172 @@
+package io.basalt.server.dispatch;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+
+/** One client connection's state, as CLIENT LIST shows it. Touched only on the connection's event loop (fields read by CLIENT LIST are volatile). */
+public final class ClientSession {
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private final long id;
+    private final Channel channel;
+    private final long createdMs;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVer = "";
+    private volatile int proto = 2;
+    private volatile boolean authenticated;
+    private volatile String user = "default";
+    private volatile long lastInteractionMs;
+    private volatile String lastCommand = "NULL";
+    private volatile ReplyMode replyMode = ReplyMode.ON;
+    private volatile boolean noEvict;
+    private volatile boolean noTouch;
+    private volatile boolean monitor;
+    private volatile boolean closing;
+    private volatile boolean readonly;
+
+    public ClientSession(long id, Channel channel, long nowMs, boolean authenticated) {
+        this.id = id;
+        this.channel = channel;
+        this.createdMs = nowMs;
+        this.lastInteractionMs = nowMs;
+        this.authenticated = authenticated;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public long createdMs() {
+        return createdMs;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String n) {
+        name = n;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void libName(String n) {
+        libName = n;
+    }
+
+    public String libVer() {
+        return libVer;
+    }
+
+    public void libVer(String v) {
+        libVer = v;
+    }
+
+    public int proto() {
+        return proto;
+    }
+
+    public void proto(int p) {
+        proto = p;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean a) {
+        authenticated = a;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public void user(String u) {
+        user = u;
+    }
+
+    public long lastInteractionMs() {
+        return lastInteractionMs;
+    }
+
+    public void touch(long nowMs, String command) {
+        lastInteractionMs = nowMs;
+        lastCommand = command;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public ReplyMode replyMode() {
+        return replyMode;
+    }
+
+    public void replyMode(ReplyMode m) {
+        replyMode = m;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean b) {
+        noEvict = b;
+    }
+
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean b) {
+        noTouch = b;
+    }
+
+    public boolean monitor() {
+        return monitor;
+    }
+
+    public void monitor(boolean b) {
+        monitor = b;
+    }
+
+    public boolean readonly() {
+        return readonly;
+    }
+
+    public void readonly(boolean b) {
+        readonly = b;
+    }
+
+    /** Reply to the current command, then close the connection (QUIT, CLIENT KILL of self). */
+    public void closeAfterReply() {
+        closing = true;
+    }
+
+    public boolean closing() {
+        return closing;
+    }
+
+    public String remoteAddress() {
+        return format(channel == null ? null : channel.remoteAddress());
+    }
+
+    public String localAddress() {
+        return format(channel == null ? null : channel.localAddress());
+    }
+
+    private static String format(java.net.SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+        return a == null ? "" : a.toString();
+    }
+}

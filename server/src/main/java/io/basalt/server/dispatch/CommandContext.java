@@ -1,0 +1,54 @@
+package io.basalt.server.dispatch;
+
+import io.basalt.routing.commands.CommandSpec;
+import io.basalt.server.Node;
+import io.basalt.server.storage.types.Keyspace;
+
+/** What a command sees on the connection's event loop: its arguments, the connection, the node. */
+public final class CommandContext {
+    private final Args args;
+    private final CommandSpec spec;
+    private final ClientSession session;
+    private final Node node;
+    private Keyspace keyspace;
+    private long now;
+
+    public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node) {
+        this.args = args;
+        this.spec = spec;
+        this.session = session;
+        this.node = node;
+    }
+
+    public Args args() {
+        return args;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    public ClientSession session() {
+        return session;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** Wall-clock ms, read once per command. */
+    public long nowMs() {
+        if (now == 0) {
+            now = node.clock().getAsLong();
+        }
+        return now;
+    }
+
+    /** Committed data as of now; expired keys are invisible. */
+    public Keyspace keyspace() {
+        if (keyspace == null) {
+            keyspace = node.store().reader(nowMs());
+        }
+        return keyspace;
+    }
+}

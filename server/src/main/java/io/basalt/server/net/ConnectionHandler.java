@@ -1,0 +1,335 @@
+package io.basalt.server.net;
+
+import io.basalt.routing.commands.CommandFlag;
+import io.basalt.routing.commands.CommandSpec;
+import io.basalt.server.Node;
+import io.basalt.server.dispatch.Args;
+import io.basalt.server.dispatch.ClientSession;
+import io.basalt.server.dispatch.CommandContext;
+import io.basalt.server.dispatch.Dispatcher;
+import io.basalt.server.dispatch.ReadCommand;
+import io.basalt.server.dispatch.ServerStats;
+import io.basalt.server.dispatch.WriteCommand;
+import io.basalt.server.resp.RedisException;
+import io.basalt.server.resp.RespDecoder;
+import io.basalt.server.resp.RespWriter;
+import io.basalt.server.resp.Reply;
+import io.basalt.server.write.Proposal;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Requests run strictly in order and replies leave in order:
+ * <ul>
+ *   <li>a write is validated, then submitted to the write path; the connection goes on with the next
+ *       request without waiting (the write path keeps submission order);</li>
+ *   <li>anything else runs on this event loop, but only once every earlier write of this connection
+ *       has been applied, so a pipelined {@code SET k v; GET k} reads its own write.</li>
+ * </ul>
+ * Replies are buffered and flushed once per read burst or completion burst.
+ */
+public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final int MAX_QUEUED_REQUESTS = 4096;
+
+    private final Node node;
+    private final Dispatcher dispatcher;
+    private ClientSession session;
+    private ChannelHandlerContext ctx;
+
+    /** Requests decoded but not yet started (waiting behind an unfinished write). */
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+    /** Replies in request order; a slot is filled when its command finishes. */
+    private final ArrayDeque<Slot> replies = new ArrayDeque<>();
+    private int writesInFlight;
+    private CompletableFuture<Reply> lastWrite;
+    private boolean waitingForWrite;
+    private ByteBuf out;
+    private boolean closed;
+
+    private static final class Slot {
+        Reply reply;
+        boolean suppressed;
+        boolean closeAfter;
+    }
+
+    public ConnectionHandler(Node node, Dispatcher dispatcher) {
+        this.node = node;
+        this.dispatcher = dispatcher;
+    }
+
+    public ClientSession session() {
+        return session;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long now = node.clock().getAsLong();
+        boolean needsAuth = !node.config().get("requirepass").isEmpty();
+        session = new ClientSession(node.clients().nextId(), ctx.channel(), now, !needsAuth);
+        if (node.clients().size() >= node.config().getInt("maxclients")) {
+            node.stats().rejectedConnections.increment();
+            ByteBuf b = ctx.alloc().buffer();
+            RespWriter.write(Reply.error("ERR max number of clients reached"), b, 2);
+            ctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+            closed = true;
+            return;
+        }
+        node.clients().add(session);
+        node.stats().totalConnections.increment();
+        ctx.fireChannelActive();
+    }
+
+    /** Whether the decoder must apply the limits for unauthenticated clients. */
+    public boolean authRequired() {
+        return session != null && !session.authenticated();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (session != null) {
+            node.clients().remove(session);
+        }
+        inbox.clear();
+        replies.clear();
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            return;
+        }
+        if (msg instanceof RespDecoder.QueryBufferOverflow q) {
+            log.warn("closing client {}: query buffer of {} bytes exceeds client-query-buffer-limit", session.remoteAddress(), q.bytes());
+            closeNow();
+            return;
+        }
+        inbox.add(msg);
+        drain();
+        if (inbox.size() > MAX_QUEUED_REQUESTS) {
+            ctx.channel().config().setAutoRead(false); // resumes in drain() when the backlog clears
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // A client that does not read its replies stops being read from (instead of growing our buffers).
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && inbox.size() <= MAX_QUEUED_REQUESTS);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            log.warn("connection {} failed", session == null ? "?" : session.remoteAddress(), cause);
+        }
+        closeNow();
+    }
+
+    private void drain() {
+        while (!inbox.isEmpty() && !closed && !waitingForWrite) {
+            Object msg = inbox.peek();
+            if (msg instanceof RespDecoder.ProtocolError err) {
+                if (writesInFlight > 0) {
+                    waitForWrites();
+                    return;
+                }
+                inbox.poll();
+                Slot s = new Slot();
+                s.reply = Reply.error("ERR Protocol error: " + err.message());
+                s.closeAfter = true;
+                node.stats().error("ERR");
+                replies.add(s);
+                break;
+            }
+            List<byte[]> argv = ((RespDecoder.Request) msg).args();
+            Dispatcher.Resolved r = dispatcher.resolve(argv, session);
+            if (!r.isWrite() && writesInFlight > 0) {
+                waitForWrites();
+                return;
+            }
+            inbox.poll();
+            run(argv, r);
+        }
+        if (inbox.size() <= MAX_QUEUED_REQUESTS && !closed && !ctx.channel().config().isAutoRead() && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        writeReadyReplies();
+    }
+
+    private void waitForWrites() {
+        waitingForWrite = true;
+        lastWrite.whenComplete((reply, err) -> ctx.executor().execute(() -> {
+            waitingForWrite = false;
+            drain();
+            flush();
+        }));
+    }
+
+    private void run(List<byte[]> argv, Dispatcher.Resolved r) {
+        Slot slot = new Slot();
+        replies.add(slot);
+        ClientSession.ReplyMode before = session.replyMode();
+        boolean skipThis = before == ClientSession.ReplyMode.SKIP;
+        if (skipThis) {
+            session.replyMode(ClientSession.ReplyMode.ON);
+        }
+        long start = System.nanoTime();
+        long now = node.clock().getAsLong();
+        CommandSpec spec = r.spec();
+        session.touch(now, spec == null ? "NULL" : spec.name());
+        node.stats().totalCommands.increment();
+        if (r.error() != null) {
+            finish(slot, r.error(), null, skipThis);
+            return;
+        }
+        Args args = new Args(argv);
+        CommandContext ctx = new CommandContext(args, spec, session, node);
+        feedMonitors(spec, argv, now);
+        try {
+            if (r.handler() instanceof WriteCommand w) {
+                w.validate(args, ctx);
+                writesInFlight++;
+                Proposal p = new Proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong());
+                CompletableFuture<Reply> f = node.writePath().submit(p);
+                lastWrite = f;
+                slot.suppressed = skipThis || session.replyMode() != ClientSession.ReplyMode.ON;
+                f.whenComplete((reply, err) -> this.ctx.executor().execute(() -> {
+                    writesInFlight--;
+                    Reply rep = err != null ? Reply.error("ERR " + err.getMessage()) : reply;
+                    account(spec, argv, rep, start);
+                    slot.reply = rep;
+                    writeReadyReplies();
+                    flush();
+                }));
+                return;
+            }
+            Reply reply = ((ReadCommand) r.handler()).run(ctx);
+            finish(slot, reply, spec, skipThis);
+            account(spec, argv, reply, start);
+        } catch (RedisException e) {
+            finish(slot, e.reply(), spec, skipThis);
+            account(spec, argv, e.reply(), start);
+        } catch (RuntimeException e) {
+            log.error("command {} failed", spec.name(), e);
+            Reply err = Reply.error("ERR " + e);
+            finish(slot, err, spec, skipThis);
+            account(spec, argv, err, start);
+        }
+    }
+
+    private void finish(Slot slot, Reply reply, CommandSpec spec, boolean skipThis) {
+        slot.reply = reply;
+        slot.suppressed = skipThis || session.replyMode() != ClientSession.ReplyMode.ON;
+        if (session.closing()) {
+            slot.closeAfter = true;
+            slot.suppressed = false;
+        }
+        if (spec == null && reply instanceof Reply.Error e) {
+            node.stats().error(e.code());
+        }
+    }
+
+    private void account(CommandSpec spec, List<byte[]> argv, Reply reply, long startNanos) {
+        long us = (System.nanoTime() - startNanos) / 1000;
+        ServerStats.CommandStat st = node.stats().command(spec.name());
+        st.calls.increment();
+        st.usec.add(us);
+        if (reply instanceof Reply.Error e) {
+            st.failed.increment();
+            node.stats().error(e.code());
+        }
+        long slower = node.config().getLong("slowlog-log-slower-than");
+        if (slower >= 0 && us >= slower) {
+            node.slowLog().add(node.clock().getAsLong() / 1000, us, argv, session.remoteAddress(), session.name(),
+                    node.config().getInt("slowlog-max-len"));
+        }
+    }
+
+    private void feedMonitors(CommandSpec spec, List<byte[]> argv, long nowMs) {
+        if (!node.clients().hasMonitors() || spec.has(CommandFlag.ADMIN) || spec.has(CommandFlag.SKIP_MONITOR)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        long micros = nowMs * 1000 + (System.nanoTime() / 1000) % 1000;
+        sb.append(micros / 1_000_000).append('.').append(String.format("%06d", micros % 1_000_000));
+        sb.append(" [0 ").append(session.remoteAddress()).append(']');
+        for (byte[] a : argv) {
+            sb.append(' ').append(Monitor.quote(a));
+        }
+        Reply line = Reply.simple(sb.toString());
+        for (ClientSession m : node.clients().monitors()) {
+            m.channel().eventLoop().execute(() -> {
+                if (m.channel().isActive()) {
+                    ByteBuf b = m.channel().alloc().buffer();
+                    RespWriter.write(line, b, m.proto());
+                    m.channel().writeAndFlush(b);
+                }
+            });
+        }
+    }
+
+    private void writeReadyReplies() {
+        while (!replies.isEmpty() && replies.peek().reply != null) {
+            Slot s = replies.poll();
+            if (!s.suppressed) {
+                if (out == null) {
+                    out = ctx.alloc().ioBuffer();
+                }
+                RespWriter.write(s.reply, out, session.proto());
+            }
+            if (s.closeAfter) {
+                flush();
+                closed = true;
+                inbox.clear();
+                ctx.channel().close();
+                return;
+            }
+        }
+    }
+
+    private void flush() {
+        if (out != null && out.isReadable()) {
+            node.stats().netOutputBytes.add(out.readableBytes());
+            ctx.writeAndFlush(out, ctx.voidPromise());
+            out = null;
+        }
+    }
+
+    private void closeNow() {
+        closed = true;
+        inbox.clear();
+        ctx.channel().close();
+    }
+
+    /** Writes a message outside the request/reply flow (MONITOR lines, pub/sub pushes). */
+    public static void push(ClientSession target, Reply message) {
+        target.channel().eventLoop().execute(() -> {
+            if (target.channel().isActive()) {
+                ByteBuf b = target.channel().alloc().buffer();
+                RespWriter.write(message, b, target.proto());
+                target.channel().writeAndFlush(b);
+            }
+        });
+    }
+}

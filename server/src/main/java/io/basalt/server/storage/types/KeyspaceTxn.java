@@ -1,0 +1,163 @@
+package io.basalt.server.storage.types;
+
+import io.basalt.routing.slots.SlotHash;
+import io.basalt.server.storage.encoding.KeyCodec;
+import io.basalt.server.storage.encoding.Metadata;
+import io.basalt.server.storage.engine.BatchTxn;
+import io.basalt.server.storage.engine.Cf;
+
+/**
+ * Write access to user keys inside one apply batch. Every change of a key's metadata goes through
+ * {@link #put} or {@link #delete}, which keep the bookkeeping that must never drift: the expiry
+ * index, per-slot key counts, and the garbage list of retired composite versions (so DEL of a huge
+ * hash is O(1) here and a background collector reclaims its members later).
+ *
+ * <p>Deterministic: it uses only the batch's fixed time and what storage holds.
+ */
+public final class KeyspaceTxn extends Keyspace {
+    private final BatchTxn txn;
+    private final KeyCounts.Delta delta;
+    // journal of the current command's count changes, so a failed command can be undone exactly
+    private int[] journalSlots = new int[16];
+    private int[] journalDeltas = new int[16];
+    private int journalSize;
+    private int journalExpires;
+
+    KeyspaceTxn(BatchTxn txn, long nowMs, KeyCounts.Delta delta) {
+        super(txn, nowMs);
+        this.txn = txn;
+        this.delta = delta;
+    }
+
+    BatchTxn batch() {
+        return txn;
+    }
+
+    /** Stores {@code meta} for the key of {@code old} (as read in this batch), replacing whatever was there. */
+    public void put(Entry old, Metadata meta) {
+        Metadata prev = old.storedMeta();
+        long prevExpire = prev == null ? 0 : prev.expireAt();
+        if (prev == null) {
+            count(old.metaKey(), 1);
+        } else {
+            retire(old, prev, meta);
+        }
+        if (prevExpire != meta.expireAt()) {
+            if (prevExpire != 0) {
+                txn.delete(Cf.EXPIRE, KeyCodec.expireKey(prevExpire, old.userKey()));
+                journalExpires--;
+            }
+            if (meta.expireAt() != 0) {
+                txn.put(Cf.EXPIRE, KeyCodec.expireKey(meta.expireAt(), old.userKey()), new byte[0]);
+                journalExpires++;
+            }
+        }
+        txn.put(Cf.META, old.metaKey(), meta.encode());
+    }
+
+    /** Convenience: put a string value with an expiry (0 = none). */
+    public void putString(Entry old, byte[] value, long expireAt) {
+        put(old, Metadata.string(value, expireAt));
+    }
+
+    /** Deletes the key if storage holds it (even expired). Returns whether it was live. */
+    public boolean delete(Entry old) {
+        Metadata prev = old.storedMeta();
+        if (prev == null) {
+            return false;
+        }
+        retire(old, prev, null);
+        if (prev.expireAt() != 0) {
+            txn.delete(Cf.EXPIRE, KeyCodec.expireKey(prev.expireAt(), old.userKey()));
+            journalExpires--;
+        }
+        txn.delete(Cf.META, old.metaKey());
+        count(old.metaKey(), -1);
+        return old.exists();
+    }
+
+    /** Updates only the expiry of a live key (EXPIRE/PERSIST), keeping value and version. */
+    public void setExpire(Entry old, long expireAt) {
+        put(old, old.meta().withExpireAt(expireAt));
+    }
+
+    /**
+     * A composite stored in member layout whose metadata is deleted or replaced by another version
+     * leaves its members behind: list them for the collector. Strings and packed composites have
+     * no members.
+     */
+    private void retire(Entry old, Metadata prev, Metadata next) {
+        if (prev.type().composite() && !prev.packed()
+                && (next == null || next.type() != prev.type() || next.version() != prev.version())) {
+            retireVersion(old.userKey(), prev.version());
+        }
+    }
+
+    /**
+     * The active-expiry delete: removes the key if it is still stored with expire-at {@code at} and
+     * that time has come (at this batch's fixed time). Returns whether a key was deleted.
+     */
+    public boolean expireIfDue(byte[] userKey, long at) {
+        Entry e = entry(userKey);
+        Metadata m = e.storedMeta();
+        if (m != null && m.expireAt() == at && at <= nowMs) {
+            delete(e);
+            return true;
+        }
+        if (m == null || m.expireAt() != at) {
+            txn.delete(Cf.EXPIRE, KeyCodec.expireKey(at, userKey)); // stale index entry
+        }
+        return false;
+    }
+
+    /** Records that a composite version's members (member layout) are garbage, for the collector. */
+    public void retireVersion(byte[] userKey, long version) {
+        txn.put(Cf.GARBAGE, KeyCodec.memberPrefix(userKey, version), new byte[0]);
+    }
+
+    /** Deletes every key of the keyspace (FLUSHALL / FLUSHDB): range deletes, not key by key. */
+    public void deleteEverything() {
+        byte[] all0 = new byte[0];
+        byte[] end = KeyCodec.keyspaceEnd();
+        txn.deleteRange(Cf.META, all0, end);
+        txn.deleteRange(Cf.DATA, all0, end);
+        txn.deleteRange(Cf.SCORE, all0, end);
+        txn.deleteRange(Cf.GARBAGE, all0, end);
+        txn.deleteRange(Cf.EXPIRE, all0, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        txn.deleteRange(Cf.SYSTEM, new byte[] {'c'}, new byte[] {'d'});
+        txn.delete(Cf.SYSTEM, "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        journalSize = 0;
+        journalExpires = 0;
+        delta.markReset();
+    }
+
+    private void count(byte[] metaKey, int d) {
+        if (journalSize == journalSlots.length) {
+            journalSlots = java.util.Arrays.copyOf(journalSlots, journalSize * 2);
+            journalDeltas = java.util.Arrays.copyOf(journalDeltas, journalSize * 2);
+        }
+        journalSlots[journalSize] = KeyCodec.slotOf(metaKey);
+        journalDeltas[journalSize++] = d;
+    }
+
+    /** The current command succeeded: fold its count changes into the batch delta. */
+    void commitCommand() {
+        for (int i = 0; i < journalSize; i++) {
+            delta.key(journalSlots[i], journalDeltas[i]);
+        }
+        delta.expires(journalExpires);
+        journalSize = 0;
+        journalExpires = 0;
+    }
+
+    /** The current command failed: drop its count changes (its writes are rolled back by the batch). */
+    void rollbackCommand() {
+        journalSize = 0;
+        journalExpires = 0;
+    }
+
+    static int slot(byte[] userKey) {
+        return SlotHash.slot(userKey);
+    }
+}

@@ -1,0 +1,86 @@
+package io.basalt.server.storage.types;
+
+import io.basalt.server.storage.engine.BatchTxn;
+import io.basalt.server.storage.engine.EngineOptions;
+import io.basalt.server.storage.engine.RocksEngine;
+import java.nio.file.Path;
+
+/**
+ * One replica's data: the engine plus the bookkeeping the type layer keeps exact. Readers get a
+ * {@link Keyspace} at their time; the single applier opens one {@link Batch} per group of commands.
+ */
+public final class Store implements AutoCloseable {
+    private final RocksEngine engine;
+    private final KeyCounts counts = new KeyCounts();
+
+    public Store(Path dir, EngineOptions options) {
+        engine = new RocksEngine(dir, options);
+        counts.load(engine.reader());
+    }
+
+    public RocksEngine engine() {
+        return engine;
+    }
+
+    public KeyCounts counts() {
+        return counts;
+    }
+
+    /** A read view of the committed state, expiring keys at {@code nowMs}. */
+    public Keyspace reader(long nowMs) {
+        return new Keyspace(engine.reader(), nowMs);
+    }
+
+    /** Starts a batch. Only one batch may be open at a time (the applier is single-threaded). */
+    public Batch beginBatch() {
+        return new Batch();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /**
+     * A group of commands applied together and committed as one RocksDB write. Each command runs
+     * between {@link #begin} and {@link #succeeded}/{@link #failed}; a failed command leaves no trace.
+     */
+    public final class Batch implements AutoCloseable {
+        private final BatchTxn txn = engine.begin();
+        private final KeyCounts.Delta delta = new KeyCounts.Delta();
+        private KeyspaceTxn current;
+
+        /** Opens the next command's view of the batch at its fixed time. */
+        public KeyspaceTxn begin(long nowMs) {
+            txn.setSavePoint();
+            current = new KeyspaceTxn(txn, nowMs, delta);
+            return current;
+        }
+
+        public void succeeded() {
+            current.commitCommand();
+            txn.releaseSavePoint();
+            current = null;
+        }
+
+        public void failed() {
+            current.rollbackCommand();
+            txn.rollbackToSavePoint();
+            current = null;
+        }
+
+        /** Writes everything atomically (with the count updates) and publishes the new counts. */
+        public void commit(boolean sync) {
+            if (!delta.isEmpty()) {
+                delta.persist(counts, txn);
+            }
+            engine.commit(txn, sync);
+            counts.apply(delta);
+        }
+
+        @Override
+        public void close() {
+            txn.close();
+        }
+    }
+}

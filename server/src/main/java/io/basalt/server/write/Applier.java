@@ -1,0 +1,84 @@
+package io.basalt.server.write;
+
+import io.basalt.server.dispatch.ApplyContext;
+import io.basalt.server.dispatch.Args;
+import io.basalt.server.dispatch.CommandRegistry;
+import io.basalt.server.dispatch.WriteCommand;
+import io.basalt.server.resp.RedisException;
+import io.basalt.server.resp.Reply;
+import io.basalt.server.storage.engine.StorageException;
+import io.basalt.server.storage.types.KeyspaceTxn;
+import io.basalt.server.storage.types.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deterministic state machine: turns a sequence of proposals into one atomic RocksDB write and
+ * one reply each. A command that fails leaves no trace in the batch (save points), and the others in
+ * the batch are unaffected, exactly as if they had run one by one.
+ */
+public final class Applier {
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+    private final Store store;
+    private final CommandRegistry registry;
+    private final LongSupplier maxBulkLen;
+    private final List<ApplyListener> listeners = new ArrayList<>();
+
+    /** Told about every applied batch after it is committed (blocking wake-ups, notifications…). */
+    public interface ApplyListener {
+        void applied(List<Proposal> proposals, List<Reply> replies);
+    }
+
+    public Applier(Store store, CommandRegistry registry, LongSupplier maxBulkLen) {
+        this.store = store;
+        this.registry = registry;
+        this.maxBulkLen = maxBulkLen;
+    }
+
+    public void addListener(ApplyListener l) {
+        listeners.add(l);
+    }
+
+    public List<Reply> apply(List<Proposal> proposals, boolean sync) {
+        List<Reply> replies = new ArrayList<>(proposals.size());
+        try (Store.Batch batch = store.beginBatch()) {
+            for (Proposal p : proposals) {
+                replies.add(applyOne(batch, p));
+            }
+            batch.commit(sync);
+        } catch (StorageException e) {
+            log.error("batch commit failed; {} commands not applied", proposals.size(), e);
+            Reply err = Reply.error("ERR storage error: " + e.getMessage());
+            replies.replaceAll(r -> err);
+            return replies;
+        }
+        for (ApplyListener l : listeners) {
+            l.applied(proposals, replies);
+        }
+        return replies;
+    }
+
+    private Reply applyOne(Store.Batch batch, Proposal p) {
+        WriteCommand handler = registry.writeHandler(p.name());
+        if (handler == null) {
+            return Reply.error("ERR unknown command '" + p.name() + "'");
+        }
+        KeyspaceTxn ks = batch.begin(p.nowMs());
+        try {
+            Reply r = handler.apply(new ApplyContext(new Args(p.args()), p.nowMs(), p.seed(), ks, maxBulkLen.getAsLong()));
+            batch.succeeded();
+            return r;
+        } catch (RedisException e) {
+            batch.failed();
+            return e.reply();
+        } catch (RuntimeException e) {
+            batch.failed();
+            log.error("command {} failed while applying", p.name(), e);
+            return Reply.error("ERR " + e);
+        }
+    }
+}

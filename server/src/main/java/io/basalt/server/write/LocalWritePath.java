@@ -1,0 +1,95 @@
+package io.basalt.server.write;
+
+import io.basalt.server.resp.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone write path: one applier thread drains whatever writes have queued up from all
+ * connections and applies them as one batch and one RocksDB write (group commit), then completes
+ * their replies. Under load a batch holds hundreds of commands, so the per-write cost of the
+ * RocksDB write and of an fsync is shared.
+ */
+public final class LocalWritePath implements WritePath {
+    private static final Logger log = LoggerFactory.getLogger(LocalWritePath.class);
+
+    private record Pending(Proposal proposal, CompletableFuture<Reply> future) {}
+
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Applier applier;
+    private final IntSupplier maxBatch;
+    private final BooleanSupplier syncEachBatch;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public LocalWritePath(Applier applier, IntSupplier maxBatch, BooleanSupplier syncEachBatch) {
+        this.applier = applier;
+        this.maxBatch = maxBatch;
+        this.syncEachBatch = syncEachBatch;
+        this.thread = new Thread(this::run, "basalt-apply");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public CompletableFuture<Reply> submit(Proposal proposal) {
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        if (!running) {
+            f.complete(Reply.error("ERR server is shutting down"));
+            return f;
+        }
+        queue.add(new Pending(proposal, f));
+        return f;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        List<Proposal> proposals = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, Math.max(0, maxBatch.getAsInt() - 1));
+                for (Pending p : batch) {
+                    proposals.add(p.proposal());
+                }
+                List<Reply> replies = applier.apply(proposals, syncEachBatch.getAsBoolean());
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).future().complete(replies.get(i));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                log.error("apply loop error", e);
+                for (Pending p : batch) {
+                    p.future().complete(Reply.error("ERR " + e.getMessage()));
+                }
+            } finally {
+                batch.clear();
+                proposals.clear();
+            }
+        }
+    }
+
+    /** Stops accepting writes, applies what is queued, and waits for the applier to finish. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

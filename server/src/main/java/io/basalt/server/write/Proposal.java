@@ -1,0 +1,47 @@
+package io.basalt.server.write;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A write as it enters the log: the command exactly as the client sent it, plus the time and random
+ * seed the leader fixed when accepting it. Applying a proposal is a pure function of these and the
+ * stored data, so replicas that apply the same proposals in the same order end up byte-identical.
+ *
+ * <p>{@code name} is the handler to run (the table name: {@code "set"}, {@code "client|kill"} never
+ * appears here since only data commands propose; internal handlers start with {@code "__"}).
+ */
+public record Proposal(String name, List<byte[]> args, long nowMs, long seed) {
+
+    /** Wire form for the replication log: name, time, seed, then each argument length-prefixed. */
+    public byte[] encode() {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int size = 2 + n.length + 8 + 8 + 4;
+        for (byte[] a : args) {
+            size += 4 + a.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.putShort((short) n.length).put(n).putLong(nowMs).putLong(seed).putInt(args.size());
+        for (byte[] a : args) {
+            b.putInt(a.length).put(a);
+        }
+        return b.array();
+    }
+
+    public static Proposal decode(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        byte[] n = new byte[b.getShort()];
+        b.get(n);
+        long now = b.getLong();
+        long seed = b.getLong();
+        int argc = b.getInt();
+        List<byte[]> args = new ArrayList<>(argc);
+        for (int i = 0; i < argc; i++) {
+            byte[] a = new byte[b.getInt()];
+            b.get(a);
+            args.add(a);
+        }
+        return new Proposal(new String(n, java.nio.charset.StandardCharsets.US_ASCII), args, now, seed);
+    }
+}

@@ -18,7 +18,8 @@ public final class CommandTable {
             ServerCommandSpecs.all(),
             StringCommandSpecs.all(),
             BitmapCommandSpecs.all(),
-            KeyCommandSpecs.all()));
+            KeyCommandSpecs.all(),
+            DumpCommandSpecs.all()));
 
     private final Map<String, CommandSpec> byName;
 

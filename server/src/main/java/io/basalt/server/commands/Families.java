@@ -13,6 +13,7 @@ public final class Families {
         StringCommands.register(r);
         BitmapCommands.register(r);
         KeyCommands.register(r);
+        DumpCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

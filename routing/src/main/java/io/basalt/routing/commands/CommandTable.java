@@ -45,6 +45,19 @@ public final class CommandTable {
         return s != null ? s : byName.get(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Looks a command up by its name as sent on the wire (any case), without decoding it twice. */
+    public CommandSpec lookup(byte[] name) {
+        if (name.length > 64) {
+            return null;
+        }
+        char[] lower = new char[name.length];
+        for (int i = 0; i < name.length; i++) {
+            int c = name[i] & 0xFF;
+            lower[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        return byName.get(new String(lower));
+    }
+
     /** Finds {@code container|sub}, any case, or null. */
     public CommandSpec lookupSub(CommandSpec container, String sub) {
         String wanted = container.name() + "|" + sub.toLowerCase(Locale.ROOT);

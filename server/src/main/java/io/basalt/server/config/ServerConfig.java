@@ -29,6 +29,8 @@ public final class ServerConfig {
         final long min;
         final long max;
         volatile String value;
+        /** The value parsed once, for numeric settings read on hot paths. */
+        volatile long number;
         final String defaultValue;
         final List<Consumer<String>> watchers = new ArrayList<>();
 
@@ -36,11 +38,18 @@ public final class ServerConfig {
             this.name = name;
             this.kind = kind;
             this.defaultValue = def;
-            this.value = def;
             this.mutable = mutable;
+            assign(def);
             this.min = min;
             this.max = max;
             this.choices = choices;
+        }
+
+        void assign(String v) {
+            if (kind == Kind.INT || kind == Kind.MEMORY) {
+                number = Long.parseLong(v);
+            }
+            value = v;
         }
     }
 
@@ -86,7 +95,11 @@ public final class ServerConfig {
     }
 
     public long getLong(String name) {
-        return Long.parseLong(get(name));
+        Setting s = settings.get(name);
+        if (s == null || (s.kind != Kind.INT && s.kind != Kind.MEMORY)) {
+            throw new IllegalArgumentException("no numeric setting " + name);
+        }
+        return s.number;
     }
 
     public int getInt(String name) {
@@ -123,7 +136,7 @@ public final class ServerConfig {
         if (v == null) {
             throw new IllegalArgumentException("invalid value for '" + name + "': " + value);
         }
-        s.value = v;
+        s.assign(v);
     }
 
     /** CONFIG SET of several pairs, all or nothing, with Redis's error texts. */
@@ -146,7 +159,7 @@ public final class ServerConfig {
             checked.put(s, v);
         }
         for (Map.Entry<Setting, String> e : checked.entrySet()) {
-            e.getKey().value = e.getValue();
+            e.getKey().assign(e.getValue());
             for (Consumer<String> w : e.getKey().watchers) {
                 w.accept(e.getValue());
             }

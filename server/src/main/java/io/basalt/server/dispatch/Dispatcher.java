@@ -27,8 +27,7 @@ public final class Dispatcher {
     }
 
     public Resolved resolve(List<byte[]> argv, ClientSession session) {
-        String name = new String(argv.get(0), StandardCharsets.UTF_8);
-        CommandSpec spec = node.table().lookup(name);
+        CommandSpec spec = node.table().lookup(argv.get(0));
         if (spec == null) {
             return reject(null, unknownCommand(argv));
         }

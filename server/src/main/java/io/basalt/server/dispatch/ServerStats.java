@@ -28,7 +28,8 @@ public final class ServerStats {
     public final LongAdder totalErrorReplies = new LongAdder();
 
     public CommandStat command(String name) {
-        return commands.computeIfAbsent(name, n -> new CommandStat());
+        CommandStat s = commands.get(name);
+        return s != null ? s : commands.computeIfAbsent(name, n -> new CommandStat());
     }
 
     public void error(String code) {

@@ -21,7 +21,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,16 +50,23 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> inbox = new ArrayDeque<>();
     /** Replies in request order; a slot is filled when its command finishes. */
     private final ArrayDeque<Slot> replies = new ArrayDeque<>();
-    private int writesInFlight;
-    private CompletableFuture<Reply> lastWrite;
+    /** Writes submitted but not yet applied; decremented by the write path's thread. */
+    private final AtomicInteger writesInFlight = new AtomicInteger();
+    /** A completion task is queued on this event loop (one per burst, not one per write). */
+    private final AtomicBoolean completionScheduled = new AtomicBoolean();
+    private final Runnable onCompletions = this::onCompletions;
     private boolean waitingForWrite;
     private ByteBuf out;
     private boolean closed;
 
     private static final class Slot {
-        Reply reply;
+        volatile Reply reply;
         boolean suppressed;
         boolean closeAfter;
+        // set for writes, whose statistics are taken when the reply arrives
+        CommandSpec spec;
+        List<byte[]> argv;
+        long startNanos;
     }
 
     public ConnectionHandler(Node node, Dispatcher dispatcher) {
@@ -150,7 +158,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!inbox.isEmpty() && !closed && !waitingForWrite) {
             Object msg = inbox.peek();
             if (msg instanceof RespDecoder.ProtocolError err) {
-                if (writesInFlight > 0) {
+                if (writesInFlight.get() > 0) {
                     waitForWrites();
                     return;
                 }
@@ -164,7 +172,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             List<byte[]> argv = ((RespDecoder.Request) msg).args();
             Dispatcher.Resolved r = dispatcher.resolve(argv, session);
-            if (!r.isWrite() && writesInFlight > 0) {
+            if (!r.isWrite() && writesInFlight.get() > 0) {
                 waitForWrites();
                 return;
             }
@@ -177,13 +185,34 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         writeReadyReplies();
     }
 
+    /**
+     * Pauses this connection until its writes are applied. The last completion always schedules
+     * {@link #onCompletions} after decrementing, so the pause cannot be missed.
+     */
     private void waitForWrites() {
         waitingForWrite = true;
-        lastWrite.whenComplete((reply, err) -> ctx.executor().execute(() -> {
+    }
+
+    /** Runs on the write path's thread for each applied write of this connection. */
+    private void completed(Slot slot, Reply reply) {
+        slot.reply = reply;
+        writesInFlight.decrementAndGet();
+        if (completionScheduled.compareAndSet(false, true)) {
+            ctx.executor().execute(onCompletions);
+        }
+    }
+
+    private void onCompletions() {
+        completionScheduled.set(false);
+        if (closed) {
+            return;
+        }
+        writeReadyReplies();
+        if (waitingForWrite && writesInFlight.get() == 0) {
             waitingForWrite = false;
             drain();
-            flush();
-        }));
+        }
+        flush();
     }
 
     private void run(List<byte[]> argv, Dispatcher.Resolved r) {
@@ -209,19 +238,13 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             if (r.handler() instanceof WriteCommand w) {
                 w.validate(args, ctx);
-                writesInFlight++;
-                Proposal p = new Proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong());
-                CompletableFuture<Reply> f = node.writePath().submit(p);
-                lastWrite = f;
                 slot.suppressed = skipThis || session.replyMode() != ClientSession.ReplyMode.ON;
-                f.whenComplete((reply, err) -> this.ctx.executor().execute(() -> {
-                    writesInFlight--;
-                    Reply rep = err != null ? Reply.error("ERR " + err.getMessage()) : reply;
-                    account(spec, argv, rep, start);
-                    slot.reply = rep;
-                    writeReadyReplies();
-                    flush();
-                }));
+                slot.spec = spec;
+                slot.argv = argv;
+                slot.startNanos = start;
+                writesInFlight.incrementAndGet();
+                Proposal p = new Proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong());
+                node.writePath().submit(p, reply -> completed(slot, reply));
                 return;
             }
             Reply reply = ((ReadCommand) r.handler()).run(ctx);
@@ -292,6 +315,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void writeReadyReplies() {
         while (!replies.isEmpty() && replies.peek().reply != null) {
             Slot s = replies.poll();
+            if (s.spec != null) {
+                account(s.spec, s.argv, s.reply, s.startNanos);
+            }
             if (!s.suppressed) {
                 if (out == null) {
                     out = ctx.alloc().ioBuffer();

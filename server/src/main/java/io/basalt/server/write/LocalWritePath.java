@@ -3,7 +3,6 @@ package io.basalt.server.write;
 import io.basalt.server.resp.Reply;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalWritePath implements WritePath {
     private static final Logger log = LoggerFactory.getLogger(LocalWritePath.class);
 
-    private record Pending(Proposal proposal, CompletableFuture<Reply> future) {}
+    private record Pending(Proposal proposal, Completion completion) {}
 
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Applier applier;
@@ -39,14 +38,12 @@ public final class LocalWritePath implements WritePath {
     }
 
     @Override
-    public CompletableFuture<Reply> submit(Proposal proposal) {
-        CompletableFuture<Reply> f = new CompletableFuture<>();
+    public void submit(Proposal proposal, Completion completion) {
         if (!running) {
-            f.complete(Reply.error("ERR server is shutting down"));
-            return f;
+            completion.complete(Reply.error("ERR server is shutting down"));
+            return;
         }
-        queue.add(new Pending(proposal, f));
-        return f;
+        queue.add(new Pending(proposal, completion));
     }
 
     private void run() {
@@ -65,7 +62,7 @@ public final class LocalWritePath implements WritePath {
                 }
                 List<Reply> replies = applier.apply(proposals, syncEachBatch.getAsBoolean());
                 for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).future().complete(replies.get(i));
+                    complete(batch.get(i), replies.get(i));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -73,12 +70,20 @@ public final class LocalWritePath implements WritePath {
             } catch (RuntimeException e) {
                 log.error("apply loop error", e);
                 for (Pending p : batch) {
-                    p.future().complete(Reply.error("ERR " + e.getMessage()));
+                    complete(p, Reply.error("ERR " + e.getMessage()));
                 }
             } finally {
                 batch.clear();
                 proposals.clear();
             }
+        }
+    }
+
+    private static void complete(Pending p, Reply r) {
+        try {
+            p.completion().complete(r);
+        } catch (RuntimeException e) {
+            log.error("write completion failed", e);
         }
     }
 

@@ -5,12 +5,25 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where accepted writes go. Standalone: {@link LocalWritePath} applies them in arrival order. With
- * Raft, an implementation appends them to the replicated log and completes each future with the reply
- * of the leader's apply — command code does not change.
+ * Raft, an implementation appends them to the replicated log and completes each with the reply of the
+ * leader's apply — command code does not change.
  */
 public interface WritePath extends AutoCloseable {
-    /** Completes with the command's reply once its effects are durable per the fsync policy. */
-    CompletableFuture<Reply> submit(Proposal proposal);
+    /** Receives a write's reply once its effects are durable per the fsync policy. */
+    @FunctionalInterface
+    interface Completion {
+        /** Called on the write path's thread: must be quick and must not block. */
+        void complete(Reply reply);
+    }
+
+    /** Submits a write; submission order is apply order. */
+    void submit(Proposal proposal, Completion completion);
+
+    default CompletableFuture<Reply> submit(Proposal proposal) {
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        submit(proposal, f::complete);
+        return f;
+    }
 
     @Override
     void close();

@@ -22,6 +22,8 @@ public final class CommandTable {
             DumpCommandSpecs.all()));
 
     private final Map<String, CommandSpec> byName;
+    private byte[][] wireNames;
+    private CommandSpec[] wireSpecs;
 
     private CommandTable(List<List<CommandSpec>> families) {
         Map<String, CommandSpec> m = new LinkedHashMap<>();
@@ -33,6 +35,7 @@ public final class CommandTable {
             }
         }
         byName = Collections.unmodifiableMap(m);
+        index();
     }
 
     public static CommandTable get() {
@@ -45,17 +48,59 @@ public final class CommandTable {
         return s != null ? s : byName.get(name.toLowerCase(Locale.ROOT));
     }
 
-    /** Looks a command up by its name as sent on the wire (any case), without decoding it twice. */
+    /**
+     * Looks a command up by its name as sent on the wire, any case, without allocating: an
+     * open-addressing table keyed by the lower-cased name bytes (this runs once per request).
+     */
     public CommandSpec lookup(byte[] name) {
-        if (name.length > 64) {
-            return null;
+        int h = 0;
+        for (byte b : name) {
+            h = 31 * h + lower(b);
         }
-        char[] lower = new char[name.length];
-        for (int i = 0; i < name.length; i++) {
-            int c = name[i] & 0xFF;
-            lower[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        int mask = wireNames.length - 1;
+        for (int i = mix(h) & mask; wireNames[i] != null; i = (i + 1) & mask) {
+            byte[] cand = wireNames[i];
+            if (cand.length == name.length && equalsLower(cand, name)) {
+                return wireSpecs[i];
+            }
         }
-        return byName.get(new String(lower));
+        return null;
+    }
+
+    private static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean equalsLower(byte[] lowerName, byte[] wire) {
+        for (int i = 0; i < wire.length; i++) {
+            if (lowerName[i] != lower(wire[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void index() {
+        int cap = Integer.highestOneBit(Math.max(16, byName.size() * 4));
+        wireNames = new byte[cap][];
+        wireSpecs = new CommandSpec[cap];
+        for (CommandSpec spec : byName.values()) {
+            byte[] n = spec.name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int h = 0;
+            for (byte b : n) {
+                h = 31 * h + lower(b);
+            }
+            int i = mix(h) & (cap - 1);
+            while (wireNames[i] != null) {
+                i = (i + 1) & (cap - 1);
+            }
+            wireNames[i] = n;
+            wireSpecs[i] = spec;
+        }
     }
 
     /** Finds {@code container|sub}, any case, or null. */

@@ -40,7 +40,8 @@ public final class RespServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         boss = new MultiThreadIoEventLoopGroup(1, io);
-        workers = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()), io);
+        int threads = node.config().getInt("io-threads");
+        workers = new MultiThreadIoEventLoopGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), io);
         Dispatcher dispatcher = new Dispatcher(node);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)

@@ -20,7 +20,7 @@ public final class StringCommands {
     }
 
     static Reply get(CommandContext ctx) {
-        return Reply.bulk(ctx.keyspace().entry(ctx.args().bytes(1)).stringValue());
+        return ctx.keyspace().entry(ctx.args().bytes(1)).stringReply();
     }
 
     static Reply set(ApplyContext ctx) {

@@ -14,10 +14,16 @@ public final class CommandContext {
     private long now;
 
     public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node) {
+        this(args, spec, session, node, 0);
+    }
+
+    /** {@code nowMs}: the time the connection read for this command (0 = read the clock when needed). */
+    public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node, long nowMs) {
         this.args = args;
         this.spec = spec;
         this.session = session;
         this.node = node;
+        this.now = nowMs;
     }
 
     public Args args() {

@@ -233,7 +233,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Args args = new Args(argv);
-        CommandContext ctx = new CommandContext(args, spec, session, node);
+        CommandContext ctx = new CommandContext(args, spec, session, node, now);
         feedMonitors(spec, argv, now);
         try {
             if (r.handler() instanceof WriteCommand w) {

@@ -50,6 +50,26 @@ public sealed interface Reply {
         }
     }
 
+    /**
+     * A bulk string that is a slice of a larger array (a value inside its stored metadata), so GET
+     * writes straight from what storage returned without another copy.
+     */
+    record BulkSlice(byte[] array, int offset, int length) implements Reply {
+        public byte[] toBytes() {
+            return Arrays.copyOfRange(array, offset, offset + length);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BulkSlice b && Arrays.equals(array, offset, offset + length, b.array, b.offset, b.offset + b.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(toBytes());
+        }
+    }
+
     record Null() implements Reply {}
 
     record NullArray() implements Reply {}

@@ -90,9 +90,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (eol < 0) {
                 return in.readableBytes() > INLINE_MAX ? new ProtocolError("too big mbulk count string") : null;
             }
-            Long n = parseLong(in, in.readerIndex() + 1, eol);
+            long n = parseLong(in, in.readerIndex() + 1, eol);
             in.readerIndex(eol + 2);
-            if (n == null || n > Integer.MAX_VALUE) {
+            if (n == NAN || n > Integer.MAX_VALUE) {
                 return new ProtocolError("invalid multibulk length");
             }
             if (n > UNAUTH_MAX_ARGS && authRequired.getAsBoolean()) {
@@ -101,8 +101,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (n <= 0) {
                 return null; // "*0\r\n" or "*-1\r\n": nothing to run, as in Redis
             }
-            multibulkRemaining = n.intValue();
-            args = new ArrayList<>(Math.min(n.intValue(), 1024));
+            multibulkRemaining = (int) n;
+            args = new ArrayList<>(Math.min((int) n, 1024));
             return continueMultibulk(in);
         }
         return inline(in);
@@ -122,9 +122,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 if (first != '$') {
                     return new ProtocolError("expected '$', got '" + (char) (first & 0xFF) + "'");
                 }
-                Long len = parseLong(in, in.readerIndex() + 1, eol);
+                long len = parseLong(in, in.readerIndex() + 1, eol);
                 in.readerIndex(eol + 2);
-                if (len == null || len < 0 || len > maxBulkLen.getAsLong()) {
+                if (len == NAN || len < 0 || len > maxBulkLen.getAsLong()) {
                     return new ProtocolError("invalid bulk length");
                 }
                 if (len > UNAUTH_MAX_BULK && authRequired.getAsBoolean()) {
@@ -197,27 +197,49 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return -1;
     }
 
-    private static Long parseLong(ByteBuf in, int from, int to) {
+    /** Sentinel for "not a number" from {@link #parseLong}; lengths are never this value. */
+    private static final long NAN = Long.MIN_VALUE;
+
+    /**
+     * Parses a decimal length between {@code from} and {@code to} with Netty's bulk byte visitor
+     * (no per-byte bounds checks). Returns {@link #NAN} when it is not a number.
+     */
+    private long parseLong(ByteBuf in, int from, int to) {
         if (from >= to || to - from > 20) {
-            return null;
+            return NAN;
         }
-        boolean neg = in.getByte(from) == '-';
-        int i = neg ? from + 1 : from;
-        if (i >= to) {
-            return null;
+        digits.reset(in.getByte(from) == '-');
+        int start = digits.negative ? from + 1 : from;
+        if (start >= to) {
+            return NAN;
         }
-        long v = 0;
-        for (; i < to; i++) {
-            int d = in.getByte(i) - '0';
-            if (d < 0 || d > 9) {
-                return null;
+        in.forEachByte(start, to - start, digits);
+        return digits.ok ? (digits.negative ? -digits.value : digits.value) : NAN;
+    }
+
+    private final DigitParser digits = new DigitParser();
+
+    private static final class DigitParser implements io.netty.util.ByteProcessor {
+        long value;
+        boolean ok;
+        boolean negative;
+
+        void reset(boolean neg) {
+            value = 0;
+            ok = true;
+            negative = neg;
+        }
+
+        @Override
+        public boolean process(byte b) {
+            int d = b - '0';
+            if (d < 0 || d > 9 || value > (Long.MAX_VALUE - d) / 10) {
+                ok = false;
+                return false;
             }
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                return null;
-            }
-            v = v * 10 + d;
+            value = value * 10 + d;
+            return true;
         }
-        return neg ? -v : v;
     }
 
     /**

@@ -25,6 +25,10 @@ public final class RespWriter {
     public static void write(Reply reply, ByteBuf out, int proto) {
         if (reply instanceof Reply.Bulk b) {
             writeBulk(out, b.value());
+        } else if (reply instanceof Reply.BulkSlice b) {
+            writeLength(out, '$', b.length());
+            out.writeBytes(b.array(), b.offset(), b.length());
+            out.writeBytes(CRLF);
         } else if (reply instanceof Reply.Simple s) {
             if (s == Reply.OK) {
                 out.writeBytes(OK);

@@ -87,6 +87,11 @@ public record Metadata(RedisType type, boolean packed, long expireAt, long versi
         return RedisType.ofCode(raw[0] & 0x0F);
     }
 
+    /** Where a string's value starts inside the raw META bytes. */
+    public static int stringValueOffset(byte[] raw) {
+        return 2 + ((raw[1] & FLAG_EXPIRE) != 0 ? 8 : 0);
+    }
+
     /** A string's value straight from the raw bytes (one copy). */
     public static byte[] peekStringValue(byte[] raw) {
         int off = 2 + ((raw[1] & FLAG_EXPIRE) != 0 ? 8 : 0);

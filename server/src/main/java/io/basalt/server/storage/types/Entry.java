@@ -85,6 +85,18 @@ public final class Entry {
         return Metadata.peekStringValue(raw);
     }
 
+    /** The string value as a reply without copying it (GET's hot path); WRONGTYPE for other types. */
+    public io.basalt.server.resp.Reply stringReply() {
+        if (!live) {
+            return io.basalt.server.resp.Reply.NULL;
+        }
+        if (Metadata.peekType(raw) != RedisType.STRING) {
+            throw io.basalt.server.resp.Errors.wrongType();
+        }
+        int off = Metadata.stringValueOffset(raw);
+        return new io.basalt.server.resp.Reply.BulkSlice(raw, off, raw.length - off);
+    }
+
     /** Throws WRONGTYPE unless the key is absent or of {@code expected} type. */
     public Entry requireType(RedisType expected) {
         if (live && Metadata.peekType(raw) != expected) {

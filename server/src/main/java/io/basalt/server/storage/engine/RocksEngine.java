@@ -96,6 +96,10 @@ public final class RocksEngine implements AutoCloseable {
                 .setTableFormatConfig(table)
                 .setWriteBufferSize(cf == Cf.META || cf == Cf.DATA ? options.writeBufferBytes() : options.writeBufferBytes() / 4)
                 .setMaxWriteBufferNumber(3)
+                // Most writes first look the key up (counts, expiry index, version GC); a whole-key
+                // bloom filter in the memtable lets lookups of absent keys skip the skiplist walk.
+                .setMemtablePrefixBloomSizeRatio(0.05)
+                .setMemtableWholeKeyFiltering(true)
                 .setLevelCompactionDynamicLevelBytes(true)
                 .setCompactionPriority(CompactionPriority.MinOverlappingRatio)
                 // Hot upper levels: cheap LZ4; the bottom level holds ~90% of the data: ZSTD.
@@ -148,14 +152,6 @@ public final class RocksEngine implements AutoCloseable {
     }
 
     void write(WriteBatch batch, WriteOptions wo) {
-        try {
-            db.write(wo, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("write failed: " + e.getMessage(), e);
-        }
-    }
-
-    void write(org.rocksdb.WriteBatchWithIndex batch, WriteOptions wo) {
         try {
             db.write(wo, batch);
         } catch (RocksDBException e) {

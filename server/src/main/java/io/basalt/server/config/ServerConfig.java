@@ -61,16 +61,13 @@ public final class ServerConfig {
         add("dir", Kind.STRING, "./data", false);
         add("requirepass", Kind.STRING, "", true);
         add("maxclients", Kind.INT, "10000", true, 1, Integer.MAX_VALUE);
-        add("timeout", Kind.INT, "0", true, 0, Integer.MAX_VALUE);
         add("proto-max-bulk-len", Kind.MEMORY, "536870912", true, 1024 * 1024, Long.MAX_VALUE);
         add("client-query-buffer-limit", Kind.MEMORY, "1073741824", true, 1024 * 1024, Long.MAX_VALUE);
         add("slowlog-log-slower-than", Kind.INT, "10000", true, -1, Long.MAX_VALUE);
         add("slowlog-max-len", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
         add("appendfsync", Kind.ENUM, "everysec", true, 0, 0, "always", "everysec", "no");
-        add("hz", Kind.INT, "10", true, 1, 500);
+        add("hz", Kind.INT, "10", false, 1, 500);
         add("databases", Kind.INT, "1", false, 1, 1);
-        add("maxmemory", Kind.MEMORY, "0", true, 0, Long.MAX_VALUE);
-        add("maxmemory-policy", Kind.ENUM, "noeviction", true, 0, 0, "noeviction");
         add("io-threads", Kind.INT, "0", false, 0, 128);
         add("apply-max-batch", Kind.INT, "1024", true, 1, 65536);
         add("rocksdb-block-cache-size", Kind.MEMORY, "268435456", false, 1024 * 1024, Long.MAX_VALUE);

@@ -32,6 +32,7 @@ public final class Node implements AutoCloseable {
     private final ClientRegistry clients = new ClientRegistry();
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog = new SlowLog();
+    private final io.basalt.server.commands.ScanCursors scanCursors = new io.basalt.server.commands.ScanCursors();
     private final LongSupplier clock;
     private final long startMs;
     private final String runId;
@@ -117,6 +118,10 @@ public final class Node implements AutoCloseable {
 
     public SlowLog slowLog() {
         return slowLog;
+    }
+
+    public io.basalt.server.commands.ScanCursors scanCursors() {
+        return scanCursors;
     }
 
     public LongSupplier clock() {

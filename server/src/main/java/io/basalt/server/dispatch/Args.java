@@ -124,6 +124,23 @@ public final class Args {
         return v;
     }
 
+    /** An unsigned 64-bit decimal (SCAN cursors), as strtoull accepts it; null if invalid. */
+    public static Long parseUnsigned(byte[] b) {
+        if (b.length == 0 || b.length > 20) {
+            return null;
+        }
+        for (byte c : b) {
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        try {
+            return Long.parseUnsignedLong(new String(b, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /**
      * Redis's string → double for arguments: strtod semantics (also "inf", "+inf", "-inf"), no
      * surrounding spaces, no NaN. Returns null when invalid.

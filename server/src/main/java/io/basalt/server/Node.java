@@ -70,6 +70,7 @@ public final class Node implements AutoCloseable {
                 store.engine().syncWal();
             }
         }, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(() -> stats.sample(clock.getAsLong()), 1000, 1000, TimeUnit.MILLISECONDS);
         this.sweeper = new ExpirySweeper(store, writePath, clock, stats);
         long periodMs = 1000L / config.getInt("hz");
         timers.scheduleWithFixedDelay(sweeper::sweepOnce, periodMs, periodMs, TimeUnit.MILLISECONDS);

@@ -4,16 +4,58 @@ import io.basalt.server.dispatch.ApplyContext;
 import io.basalt.server.dispatch.Args;
 import io.basalt.server.dispatch.CommandContext;
 import io.basalt.server.dispatch.CommandRegistry;
+import io.basalt.server.dispatch.SlowLog;
 import io.basalt.server.resp.Errors;
+import io.basalt.server.resp.RedisException;
 import io.basalt.server.resp.Reply;
+import io.basalt.server.util.Glob;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Server commands: INFO, CONFIG, DBSIZE, FLUSHALL/FLUSHDB, TIME, SLOWLOG, SHUTDOWN, MONITOR, COMMAND… */
+/** Server commands: INFO, CONFIG, DBSIZE, FLUSHALL/FLUSHDB, TIME, SLOWLOG, SHUTDOWN, LASTSAVE, COMMAND. */
 public final class ServerCommands {
     private ServerCommands() {}
 
     public static void register(CommandRegistry r) {
         r.write("flushall", ServerCommands::flush, ServerCommands::validateFlush);
         r.write("flushdb", ServerCommands::flush, ServerCommands::validateFlush);
+        r.read("dbsize", ctx -> Reply.integer(ctx.node().store().counts().total()));
+        r.read("time", ctx -> {
+            long micros = ctx.nowMs() * 1000 + (System.nanoTime() / 1000) % 1000;
+            return Reply.array(Reply.bulk(Long.toString(micros / 1_000_000)), Reply.bulk(Long.toString(micros % 1_000_000)));
+        });
+        r.read("lastsave", ctx -> Reply.integer(ctx.node().startMs() / 1000));
+        r.read("info", ctx -> new Reply.Verbatim("txt", Info.render(ctx).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        r.read("shutdown", ServerCommands::shutdown);
+        r.read("config|get", ServerCommands::configGet);
+        r.read("config|set", ServerCommands::configSet);
+        r.read("config|resetstat", ctx -> {
+            ctx.node().stats().reset();
+            return Reply.OK;
+        });
+        r.read("config|rewrite", ctx -> {
+            throw new RedisException("ERR The server is running without a config file");
+        });
+        r.read("config|help", ctx -> KeyCommands.help("CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                "REWRITE", "    Rewrite the configuration file.",
+                "HELP", "    Print this help."));
+        r.read("slowlog|get", ServerCommands::slowlogGet);
+        r.read("slowlog|len", ctx -> Reply.integer(ctx.node().slowLog().size()));
+        r.read("slowlog|reset", ctx -> {
+            ctx.node().slowLog().reset();
+            return Reply.OK;
+        });
+        r.read("slowlog|help", ctx -> KeyCommands.help("SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                "    client name", "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.",
+                "HELP", "    Print this help."));
+        CommandInfo.register(r);
     }
 
     /** FLUSHALL/FLUSHDB [ASYNC|SYNC]: both are range deletes, so they are O(1) either way. */
@@ -24,7 +66,85 @@ public final class ServerCommands {
     }
 
     static Reply flush(ApplyContext ctx) {
+        validateFlush(ctx.args(), null);
         ctx.keyspace().deleteEverything();
         return Reply.OK;
+    }
+
+    static Reply shutdown(CommandContext ctx) {
+        Args a = ctx.args();
+        for (int i = 1; i < a.size(); i++) {
+            if (a.is(i, "ABORT")) {
+                if (a.size() != 2) {
+                    throw Errors.syntax();
+                }
+                throw new RedisException("ERR No shutdown in progress.");
+            }
+            if (!a.is(i, "NOSAVE") && !a.is(i, "SAVE") && !a.is(i, "NOW") && !a.is(i, "FORCE")) {
+                throw Errors.syntax();
+            }
+        }
+        // Like Redis: no reply, the connection just closes as the server stops (writes already
+        // acknowledged are in the RocksDB WAL; close() flushes it).
+        ctx.node().requestShutdown();
+        ctx.session().replyMode(io.basalt.server.dispatch.ClientSession.ReplyMode.OFF);
+        return Reply.OK;
+    }
+
+    static Reply configGet(CommandContext ctx) {
+        Args a = ctx.args();
+        Map<String, String> found = new LinkedHashMap<>();
+        for (int i = 2; i < a.size(); i++) {
+            byte[] pattern = a.string(i).toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            found.putAll(ctx.node().config().matching(name ->
+                    Glob.matches(pattern, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), true)));
+        }
+        List<Reply> kv = new ArrayList<>();
+        found.forEach((k, v) -> {
+            kv.add(Reply.bulk(k));
+            kv.add(Reply.bulk(v));
+        });
+        return new Reply.MapReply(kv);
+    }
+
+    static Reply configSet(CommandContext ctx) {
+        Args a = ctx.args();
+        if ((a.size() - 2) % 2 != 0) {
+            throw Errors.wrongArgs("config|set");
+        }
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (int i = 2; i < a.size(); i += 2) {
+            if (pairs.put(a.string(i).toLowerCase(java.util.Locale.ROOT), a.string(i + 1)) != null) {
+                throw new RedisException("ERR CONFIG SET failed (possibly related to argument '" + a.string(i)
+                        + "') - duplicate parameter");
+            }
+        }
+        ctx.node().config().set(pairs);
+        ctx.node().slowLog().trim(ctx.node().config().getInt("slowlog-max-len"));
+        return Reply.OK;
+    }
+
+    static Reply slowlogGet(CommandContext ctx) {
+        Args a = ctx.args();
+        int count = 10;
+        if (a.size() == 3) {
+            long c = a.longValue(2, "ERR count should be greater than or equal to -1");
+            if (c < -1) {
+                throw new RedisException("ERR count should be greater than or equal to -1");
+            }
+            count = c == -1 ? -1 : (int) Math.min(c, Integer.MAX_VALUE);
+        } else if (a.size() > 3) {
+            throw Errors.wrongArgs("slowlog|get");
+        }
+        List<Reply> out = new ArrayList<>();
+        for (SlowLog.Entry e : ctx.node().slowLog().newest(count)) {
+            List<Reply> args = new ArrayList<>();
+            for (byte[] arg : e.args()) {
+                args.add(Reply.bulk(arg));
+            }
+            out.add(Reply.array(Reply.integer(e.id()), Reply.integer(e.timestampSec()), Reply.integer(e.durationUs()),
+                    Reply.array(args), Reply.bulk(e.client()), Reply.bulk(e.name())));
+        }
+        return Reply.array(out);
     }
 }

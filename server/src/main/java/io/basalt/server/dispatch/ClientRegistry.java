@@ -42,6 +42,10 @@ public final class ClientRegistry {
         monitors.addIfAbsent(s);
     }
 
+    public void removeMonitor(ClientSession s) {
+        monitors.remove(s);
+    }
+
     public List<ClientSession> monitors() {
         return monitors.isEmpty() ? List.of() : new ArrayList<>(monitors);
     }

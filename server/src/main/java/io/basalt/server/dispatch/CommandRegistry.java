@@ -54,8 +54,8 @@ public final class CommandRegistry {
         TreeSet<String> missing = new TreeSet<>();
         TreeSet<String> declared = new TreeSet<>();
         for (CommandSpec spec : table.all()) {
-            if (spec.subcommands().isEmpty()) {
-                declared.add(spec.name());
+            if (spec.subcommands().isEmpty() || spec.arityAccepts(1)) {
+                declared.add(spec.name()); // a leaf, or a container that also runs bare (COMMAND)
             }
             for (CommandSpec sub : spec.subcommands()) {
                 declared.add(sub.name());

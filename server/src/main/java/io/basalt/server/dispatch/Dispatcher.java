@@ -34,7 +34,7 @@ public final class Dispatcher {
         if (!spec.arityAccepts(argv.size())) {
             return reject(spec, Errors.wrongArgs(spec.name()).reply());
         }
-        if (!spec.subcommands().isEmpty()) {
+        if (!spec.subcommands().isEmpty() && argv.size() > 1) {
             String subName = new String(argv.get(1), StandardCharsets.UTF_8);
             CommandSpec sub = node.table().lookupSub(spec, subName);
             if (sub == null) {

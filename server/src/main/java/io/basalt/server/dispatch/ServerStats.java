@@ -27,6 +27,26 @@ public final class ServerStats {
     public final LongAdder keyspaceMisses = new LongAdder();
     public final LongAdder totalErrorReplies = new LongAdder();
 
+    private volatile long sampleAtMs;
+    private volatile long sampleCommands;
+    private volatile long opsPerSec;
+
+    /** Commands per second over the last sampling interval (INFO instantaneous_ops_per_sec). */
+    public long opsPerSec() {
+        return opsPerSec;
+    }
+
+    /** Called periodically (every 100 ms by the node's timer). */
+    public void sample(long nowMs) {
+        long cmds = totalCommands.sum();
+        long dt = nowMs - sampleAtMs;
+        if (sampleAtMs != 0 && dt > 0) {
+            opsPerSec = (cmds - sampleCommands) * 1000 / dt;
+        }
+        sampleAtMs = nowMs;
+        sampleCommands = cmds;
+    }
+
     public CommandStat command(String name) {
         CommandStat s = commands.get(name);
         return s != null ? s : commands.computeIfAbsent(name, n -> new CommandStat());

@@ -25,12 +25,14 @@ public record CommandSpec(
         String since,
         String summary,
         String complexity,
+        List<String> tips,
         List<CommandSpec> subcommands) {
 
     public CommandSpec {
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
         aclCategories = List.copyOf(aclCategories);
         keySpecs = List.copyOf(keySpecs);
+        tips = List.copyOf(tips);
         subcommands = List.copyOf(subcommands);
     }
 
@@ -93,6 +95,7 @@ public record CommandSpec(
         private final List<String> acl = new ArrayList<>();
         private final List<KeySpec> keys = new ArrayList<>();
         private final List<CommandSpec> subs = new ArrayList<>();
+        private final List<String> tips = new ArrayList<>();
         private String group = "generic";
         private String since = "1.0.0";
         private String summary = "";
@@ -141,6 +144,12 @@ public record CommandSpec(
             return this;
         }
 
+        /** Redis's command tips (request/response policies for cluster clients, nondeterministic output). */
+        public Builder tips(String... t) {
+            tips.addAll(List.of(t));
+            return this;
+        }
+
         public Builder sub(CommandSpec spec) {
             subs.add(spec);
             return this;
@@ -150,7 +159,7 @@ public record CommandSpec(
             if (keys.stream().anyMatch(k -> !(k.begin() instanceof KeySpec.Index) || k.find() instanceof KeySpec.KeyNum)) {
                 flags.add(CommandFlag.MOVABLEKEYS);
             }
-            return new CommandSpec(name, arity, flags, acl, keys, group, since, summary, complexity, subs);
+            return new CommandSpec(name, arity, flags, acl, keys, group, since, summary, complexity, tips, subs);
         }
     }
 }

@@ -24,7 +24,7 @@ final class ConnectionCommandSpecs {
 
     static List<CommandSpec> all() {
         return List.of(
-                conn("ping", -1, "1.0.0", "Returns the server's liveliness response.").flags(FAST).acl("fast").build(),
+                conn("ping", -1, "1.0.0", "Returns the server's liveliness response.").tips("request_policy:all_shards", "response_policy:all_succeeded").flags(FAST).acl("fast").build(),
                 conn("echo", 2, "1.0.0", "Returns the given string.").flags(FAST).acl("fast").build(),
                 conn("quit", -1, "1.0.0", "Closes the connection.")
                         .flags(ALLOW_BUSY, NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).acl("fast").build(),
@@ -43,8 +43,10 @@ final class ConnectionCommandSpecs {
                         .sub(client("setname", 3, "2.6.9", "Sets the connection name."))
                         .sub(client("getname", 2, "2.6.9", "Returns the name of the connection."))
                         .sub(conn("client|list", -2, "2.4.0", "Lists open connections.").flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                                .tips("nondeterministic_output")
                                 .acl("admin", "slow", "dangerous").complexity("O(N) where N is the number of client connections").build())
-                        .sub(client("info", 2, "6.2.0", "Returns information about the connection."))
+                        .sub(conn("client|info", 2, "6.2.0", "Returns information about the connection.")
+                                .flags(NOSCRIPT, LOADING, STALE).acl("slow").tips("nondeterministic_output").build())
                         .sub(conn("client|kill", -3, "2.4.0", "Terminates open connections.").flags(ADMIN, NOSCRIPT, LOADING, STALE)
                                 .acl("admin", "slow", "dangerous").complexity("O(N) where N is the number of client connections").build())
                         .sub(client("setinfo", 4, "7.2.0", "Sets information specific to the client or connection."))

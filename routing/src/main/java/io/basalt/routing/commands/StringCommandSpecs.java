@@ -37,12 +37,12 @@ final class StringCommandSpecs {
                         .key(KeySpec.range(1, 0, 1, "RW", "ACCESS", "DELETE")).build(),
                 write("getset", 3, "1.0.0", "Returns the previous string value of a key after setting it to a new value.").flags(DENYOOM, FAST)
                         .acl("fast").key(KeySpec.range(1, 0, 1, "RW", "ACCESS", "UPDATE")).build(),
-                write("mset", -3, "1.0.1", "Atomically creates or modifies the string values of one or more keys.").flags(DENYOOM)
+                write("mset", -3, "1.0.1", "Atomically creates or modifies the string values of one or more keys.").tips("request_policy:multi_shard", "response_policy:all_succeeded").flags(DENYOOM)
                         .acl("slow").complexity("O(N) where N is the number of keys to set.").key(KeySpec.range(1, -1, 2, "OW", "UPDATE")).build(),
-                write("msetnx", -3, "1.0.1", "Atomically modifies the string values of one or more keys only when all keys don't exist.")
+                write("msetnx", -3, "1.0.1", "Atomically modifies the string values of one or more keys only when all keys don't exist.").tips("request_policy:multi_shard", "response_policy:agg_min")
                         .flags(DENYOOM).acl("slow").complexity("O(N) where N is the number of keys to set.")
                         .key(KeySpec.range(1, -1, 2, "OW", "INSERT")).build(),
-                read("mget", -2, "1.0.0", "Atomically returns the string values of one or more keys.").flags(FAST).acl("fast")
+                read("mget", -2, "1.0.0", "Atomically returns the string values of one or more keys.").tips("request_policy:multi_shard").flags(FAST).acl("fast")
                         .complexity("O(N) where N is the number of keys to retrieve.").key(KeySpec.range(1, -1, 1, "RO", "ACCESS")).build(),
                 write("append", 3, "2.0.0", "Appends a string to the value of a key. Creates the key if it doesn't exist.").flags(DENYOOM, FAST)
                         .acl("fast").key(KeySpec.range(1, 0, 1, "RW", "INSERT")).build(),

@@ -39,7 +39,7 @@ final class CommandInfo {
             }
             for (int i = 2; i < a.size(); i++) {
                 CommandSpec s = find(a.string(i));
-                out.add(s == null ? Reply.NULL_ARRAY : info(s));
+                out.add(s == null ? Reply.NULL : info(s));
             }
             return Reply.array(out);
         });
@@ -118,7 +118,7 @@ final class CommandInfo {
         }
         return Reply.array(Reply.bulk(s.name()), Reply.integer(s.arity()), new Reply.SetReply(flags),
                 Reply.integer(legacy[0]), Reply.integer(legacy[1]), Reply.integer(legacy[2]), new Reply.SetReply(acl),
-                Reply.EMPTY_ARRAY, Reply.array(keySpecs), Reply.array(subs));
+                Reply.array(s.tips().stream().map(Reply::bulk).toList()), Reply.array(keySpecs), Reply.array(subs));
     }
 
     private static Reply map(Object... kv) {

@@ -1,11 +1,101 @@
 package io.basalt.server.commands;
 
+import io.basalt.server.dispatch.ApplyContext;
+import io.basalt.server.dispatch.Args;
+import io.basalt.server.dispatch.CommandContext;
 import io.basalt.server.dispatch.CommandRegistry;
+import io.basalt.server.rdb.RdbReader;
+import io.basalt.server.rdb.RdbWriter;
+import io.basalt.server.resp.Errors;
+import io.basalt.server.resp.RedisException;
+import io.basalt.server.resp.Reply;
+import io.basalt.server.storage.encoding.RedisType;
+import io.basalt.server.storage.types.Entry;
+import io.basalt.server.storage.types.KeyspaceTxn;
 
-/** DUMP and RESTORE in Redis's RDB serialization format. */
+/** DUMP and RESTORE in Redis's RDB serialization format, interchangeable with real Redis. */
 public final class DumpCommands {
     private DumpCommands() {}
 
     public static void register(CommandRegistry r) {
+        r.read("dump", DumpCommands::dump);
+        r.write("restore", DumpCommands::restore, (a, c) -> RestoreOptions.parse(a));
+    }
+
+    static Reply dump(CommandContext ctx) {
+        Entry e = ctx.keyspace().entry(ctx.args().bytes(1));
+        if (!e.exists()) {
+            return Reply.NULL;
+        }
+        if (e.type() != RedisType.STRING) {
+            throw new RedisException("ERR DUMP of " + e.type().typeName() + " values is not supported yet");
+        }
+        return Reply.bulk(RdbWriter.dumpString(e.stringValue()));
+    }
+
+    record RestoreOptions(long ttl, boolean replace, boolean absTtl) {
+        static RestoreOptions parse(Args a) {
+            boolean replace = false;
+            boolean absTtl = false;
+            boolean idle = false;
+            boolean freq = false;
+            for (int i = 4; i < a.size(); i++) {
+                int left = a.size() - i - 1;
+                if (a.is(i, "REPLACE")) {
+                    replace = true;
+                } else if (a.is(i, "ABSTTL")) {
+                    absTtl = true;
+                } else if (a.is(i, "IDLETIME") && left >= 1 && !freq) {
+                    long v = a.longValue(++i);
+                    if (v < 0) {
+                        throw new RedisException("ERR Invalid IDLETIME value, must be >= 0");
+                    }
+                    idle = true;
+                } else if (a.is(i, "FREQ") && left >= 1 && !idle) {
+                    long v = a.longValue(++i);
+                    if (v < 0 || v > 255) {
+                        throw new RedisException("ERR Invalid FREQ value, must be >= 0 and <= 255");
+                    }
+                    freq = true;
+                } else {
+                    throw Errors.syntax();
+                }
+            }
+            long ttl = a.longValue(2);
+            if (ttl < 0) {
+                throw new RedisException("ERR Invalid TTL value, must be >= 0");
+            }
+            return new RestoreOptions(ttl, replace, absTtl);
+        }
+    }
+
+    static Reply restore(ApplyContext ctx) {
+        Args a = ctx.args();
+        RestoreOptions o = RestoreOptions.parse(a);
+        KeyspaceTxn ks = ctx.keyspace();
+        Entry e = ks.entry(a.bytes(1));
+        if (!o.replace() && e.exists()) {
+            throw new RedisException("BUSYKEY Target key name already exists.");
+        }
+        byte[] payload = a.bytes(3);
+        if (!RdbReader.verify(payload)) {
+            throw new RedisException("ERR DUMP payload version or checksum are wrong");
+        }
+        RdbReader.Value v;
+        try {
+            v = RdbReader.read(payload);
+        } catch (RdbReader.BadFormat bad) {
+            throw new RedisException("ERR Bad data format");
+        }
+        long at = 0;
+        if (o.ttl() > 0) {
+            at = o.absTtl() ? o.ttl() : ctx.nowMs() + o.ttl();
+        }
+        if (at != 0 && at <= ctx.nowMs()) {
+            ks.delete(e); // already expired: nothing is created (a replaced key is gone), as in Redis
+            return Reply.OK;
+        }
+        ks.putString(e, v.string(), at);
+        return Reply.OK;
     }
 }

@@ -1,0 +1,110 @@
+package io.basalt.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Basalt server in its own JVM, started from this module's test classpath, on a free loopback
+ * port with its own data directory. Can be stopped cleanly (SIGTERM → shutdown hook) or killed with
+ * SIGKILL, and restarted on the same directory.
+ */
+final class ServerProcess implements AutoCloseable {
+    private final Path dir;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    ServerProcess(Path dir) throws IOException {
+        this.dir = dir;
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+        this.log = Path.of("target", "server-" + port + ".log");
+        Files.createDirectories(log.getParent());
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    ServerProcess start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
+                "--port", Integer.toString(port), "--dir", dir.toString(),
+                "--set", "rocksdb-block-cache-size=16mb", "--set", "rocksdb-write-buffer-size=8mb"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return this;
+            } catch (IOException notYet) {
+                if (!process.isAlive()) {
+                    throw new IOException("server exited with " + process.exitValue() + "; see " + log.toAbsolutePath());
+                }
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IOException("server did not listen within 30 s; see " + log.toAbsolutePath());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** SIGTERM: the shutdown hook closes RocksDB cleanly. Returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("server did not stop within 30 s");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    int waitForExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("server still running after " + seconds + " s");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (alive()) {
+            kill();
+        }
+    }
+
+    static void deleteDir(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

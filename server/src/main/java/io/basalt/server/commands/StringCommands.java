@@ -51,7 +51,9 @@ public final class StringCommands {
     }
 
     static Reply get(CommandContext ctx) {
-        return ctx.keyspace().entry(ctx.args().bytes(1)).stringReply();
+        Reply r = ctx.keyspace().entry(ctx.args().bytes(1)).stringReply();
+        (r == Reply.NULL ? ctx.node().stats().keyspaceMisses : ctx.node().stats().keyspaceHits).increment();
+        return r;
     }
 
     static Reply set(ApplyContext ctx) {

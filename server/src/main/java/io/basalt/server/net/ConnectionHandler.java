@@ -198,7 +198,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         slot.reply = reply;
         writesInFlight.decrementAndGet();
         if (completionScheduled.compareAndSet(false, true)) {
-            ctx.executor().execute(onCompletions);
+            try {
+                ctx.executor().execute(onCompletions);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // the server is stopping and this connection's event loop is gone: nobody to reply to
+            }
         }
     }
 

@@ -12,7 +12,6 @@ import io.basalt.server.resp.Reply;
 import io.basalt.server.util.Glob;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -241,14 +240,5 @@ final class CommandInfo {
         if (ok) {
             out.add(Reply.bulk(s.name()));
         }
-    }
-
-    static boolean equalsAny(byte[] a, byte[]... options) {
-        for (byte[] o : options) {
-            if (Arrays.equals(a, o)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

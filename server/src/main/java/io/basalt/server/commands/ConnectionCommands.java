@@ -20,8 +20,7 @@ public final class ConnectionCommands {
     static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 
     public static void register(CommandRegistry r) {
-        r.read("ping", ctx -> ctx.args().size() == 1 ? Reply.PONG
-                : ctx.args().size() == 2 ? Reply.bulk(ctx.args().bytes(1)) : fail(Errors.wrongArgs("ping")));
+        r.read("ping", ConnectionCommands::ping);
         r.read("echo", ctx -> Reply.bulk(ctx.args().bytes(1)));
         r.read("quit", ctx -> {
             ctx.session().closeAfterReply();
@@ -86,8 +85,12 @@ public final class ConnectionCommands {
                 "HELP", "    Print this help."));
     }
 
-    private static Reply fail(RedisException e) {
-        throw e;
+    static Reply ping(CommandContext ctx) {
+        Args a = ctx.args();
+        if (a.size() > 2) {
+            throw Errors.wrongArgs("ping");
+        }
+        return a.size() == 1 ? Reply.PONG : Reply.bulk(a.bytes(1));
     }
 
     private static byte[] utf8(String s) {

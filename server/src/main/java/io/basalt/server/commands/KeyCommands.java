@@ -14,7 +14,6 @@ import io.basalt.server.storage.types.Entry;
 import io.basalt.server.storage.types.Keyspace;
 import io.basalt.server.storage.types.KeyspaceTxn;
 import io.basalt.server.util.Glob;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -344,9 +343,5 @@ public final class KeyCommands {
             return Reply.bulk(v.length <= 44 ? "embstr" : "raw");
         }
         return Reply.bulk(e.meta().packed() ? "listpack" : "hashtable");
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,7 +3,6 @@ package io.basalt.server.resp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -341,9 +340,5 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     private static int hex(byte c) {
         return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-    }
-
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.US_ASCII);
     }
 }

@@ -20,7 +20,6 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
@@ -244,10 +243,6 @@ public final class RocksEngine implements AutoCloseable {
         } catch (RocksDBException e) {
             return "";
         }
-    }
-
-    Slice slice(byte[] b) {
-        return b == null ? null : new Slice(b);
     }
 
     @Override

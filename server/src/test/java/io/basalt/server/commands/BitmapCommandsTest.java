@@ -1,9 +1,7 @@
 package io.basalt.server.commands;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.basalt.server.testing.DifferentialHarness;
-import io.basalt.server.testing.RealRedis;
 import io.basalt.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,31 +10,23 @@ import org.junit.jupiter.api.Test;
 
 /** Bitmap commands, reply-for-reply against a real Redis. */
 class BitmapCommandsTest {
-    static TestServer server;
-    static RealRedis real;
     static DifferentialHarness diff;
+    static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer();
-        if (RealRedis.available()) {
-            real = new RealRedis();
-            diff = new DifferentialHarness(real, server);
-        }
+        diff = DifferentialHarness.start();
+        server = diff.server();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (diff != null) {
-            diff.close();
-            real.close();
-        }
-        server.close();
+        diff.close();
     }
 
     @BeforeEach
     void need() {
-        assumeTrue(diff != null, "redis-server not installed");
+        diff.require();
     }
 
     @Test

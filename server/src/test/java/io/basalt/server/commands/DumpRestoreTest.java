@@ -1,10 +1,8 @@
 package io.basalt.server.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.basalt.server.testing.DifferentialHarness;
-import io.basalt.server.testing.RealRedis;
 import io.basalt.server.testing.TestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RestoreArgs;
@@ -22,20 +20,18 @@ import org.junit.jupiter.api.Test;
 
 /** DUMP/RESTORE payloads move between a real Redis and Basalt in both directions. */
 class DumpRestoreTest {
-    static TestServer server;
-    static RealRedis real;
     static DifferentialHarness diff;
+    static TestServer server;
     static RedisClient redisClient;
     static StatefulRedisConnection<byte[], byte[]> toRedis;
     static StatefulRedisConnection<byte[], byte[]> toBasalt;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer();
-        if (RealRedis.available()) {
-            real = new RealRedis();
-            diff = new DifferentialHarness(real, server);
-            redisClient = RedisClient.create("redis://127.0.0.1:" + real.port());
+        diff = DifferentialHarness.start();
+        server = diff.server();
+        if (diff.redis() != null) {
+            redisClient = RedisClient.create("redis://127.0.0.1:" + diff.redisPort());
             toRedis = redisClient.connect(ByteArrayCodec.INSTANCE);
         }
         toBasalt = server.lettuceClient().connect(ByteArrayCodec.INSTANCE);
@@ -44,18 +40,16 @@ class DumpRestoreTest {
     @AfterAll
     static void stop() throws Exception {
         toBasalt.close();
-        if (diff != null) {
+        if (toRedis != null) {
             toRedis.close();
             redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            diff.close();
-            real.close();
         }
-        server.close();
+        diff.close();
     }
 
     @BeforeEach
     void need() {
-        assumeTrue(diff != null, "redis-server not installed");
+        diff.require();
         server.flush();
         toRedis.sync().flushall();
     }

@@ -2,10 +2,8 @@ package io.basalt.server.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.basalt.server.testing.DifferentialHarness;
-import io.basalt.server.testing.RealRedis;
 import io.basalt.server.testing.TestServer;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -22,27 +20,19 @@ import org.junit.jupiter.api.Test;
 
 /** Generic key commands and expiry, against a real Redis where replies are deterministic. */
 class KeyCommandsTest {
-    static TestServer server;
-    static RealRedis real;
     static DifferentialHarness diff;
+    static TestServer server;
     RedisCommands<String, String> redis;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer();
-        if (RealRedis.available()) {
-            real = new RealRedis();
-            diff = new DifferentialHarness(real, server);
-        }
+        diff = DifferentialHarness.start();
+        server = diff.server();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (diff != null) {
-            diff.close();
-            real.close();
-        }
-        server.close();
+        diff.close();
     }
 
     @BeforeEach
@@ -52,8 +42,7 @@ class KeyCommandsTest {
     }
 
     private static DifferentialHarness diff() {
-        assumeTrue(diff != null, "redis-server not installed");
-        return diff;
+        return diff.require();
     }
 
     @Test

@@ -2,11 +2,9 @@ package io.basalt.server.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.basalt.routing.commands.CommandTable;
 import io.basalt.server.testing.DifferentialHarness;
-import io.basalt.server.testing.RealRedis;
 import io.basalt.server.testing.RespConnection;
 import io.basalt.server.testing.TestServer;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -20,27 +18,19 @@ import org.junit.jupiter.api.Test;
 
 /** Server commands: INFO, CONFIG, DBSIZE, TIME, SLOWLOG, COMMAND, SHUTDOWN. */
 class ServerCommandsTest {
-    static TestServer server;
-    static RealRedis real;
     static DifferentialHarness diff;
+    static TestServer server;
     RedisCommands<String, String> redis;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer();
-        if (RealRedis.available()) {
-            real = new RealRedis();
-            diff = new DifferentialHarness(real, server);
-        }
+        diff = DifferentialHarness.start();
+        server = diff.server();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (diff != null) {
-            diff.close();
-            real.close();
-        }
-        server.close();
+        diff.close();
     }
 
     @BeforeEach
@@ -57,7 +47,7 @@ class ServerCommandsTest {
 
     @Test
     void deterministicRepliesMatchRedis() throws Exception {
-        assumeTrue(diff != null, "redis-server not installed");
+        diff.require();
         diff.same("DBSIZE", "MSET a 1 b 2", "DBSIZE", "FLUSHDB", "DBSIZE", "SET c 1", "FLUSHALL SYNC", "DBSIZE", "FLUSHALL BAD",
                 "CONFIG GET nosuchsetting", "CONFIG GET maxclients", "CONFIG SET nosuch 1", "CONFIG SET maxclients",
                 "CONFIG FOO", "CONFIG", "SLOWLOG FOO", "SLOWLOG GET -2", "SHUTDOWN ABORT", "SHUTDOWN BOGUS",
@@ -68,7 +58,7 @@ class ServerCommandsTest {
 
     @Test
     void commandInfoShapeMatchesRedisForCoreCommands() throws Exception {
-        assumeTrue(diff != null, "redis-server not installed");
+        diff.require();
         for (String c : new String[] {"get", "mget", "del", "incr", "rename", "exists", "ttl", "dbsize"}) {
             String r = diff.redis().call("COMMAND INFO " + c);
             String b = diff.basalt().call("COMMAND INFO " + c);

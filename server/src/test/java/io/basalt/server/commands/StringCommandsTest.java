@@ -2,10 +2,8 @@ package io.basalt.server.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.basalt.server.testing.DifferentialHarness;
-import io.basalt.server.testing.RealRedis;
 import io.basalt.server.testing.TestServer;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.SetArgs;
@@ -19,28 +17,19 @@ import redis.clients.jedis.Protocol;
 
 /** String commands, checked reply-for-reply against a real Redis and through Lettuce and Jedis. */
 class StringCommandsTest {
-    static TestServer server;
-    static RealRedis real;
     static DifferentialHarness diff;
+    static TestServer server;
     RedisCommands<String, String> redis;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer(Map.of("proto-max-bulk-len", "2mb"));
-        if (RealRedis.available()) {
-            real = new RealRedis();
-            diff = new DifferentialHarness(real, server);
-            diff.both("CONFIG SET proto-max-bulk-len 2mb");
-        }
+        diff = DifferentialHarness.start(Map.of("proto-max-bulk-len", "2mb"));
+        server = diff.server();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (diff != null) {
-            diff.close();
-            real.close();
-        }
-        server.close();
+        diff.close();
     }
 
     @BeforeEach
@@ -50,8 +39,7 @@ class StringCommandsTest {
     }
 
     private static DifferentialHarness diff() {
-        assumeTrue(diff != null, "redis-server not installed");
-        return diff;
+        return diff.require();
     }
 
     @Test

@@ -14,8 +14,8 @@ import org.rocksdb.WriteOptions;
  * The writes of one apply batch: a plain RocksDB {@link WriteBatch} that is committed atomically,
  * plus an in-heap overlay of what the batch wrote so later commands in the same batch read their
  * predecessors' writes (point reads and cursors), without RocksDB's indexed batch and its per-write
- * index maintenance. Save points undo one failed command, lazily: a command that writes nothing
- * costs nothing.
+ * index maintenance. A command's writes reach the WriteBatch only when it succeeds, so undoing a
+ * failed command is dropping its pending writes and restoring the overlay — no RocksDB save points.
  *
  * <p>Range deletes are part of the batch too (FLUSHALL, slot drops): they clear the overlay range
  * and hide the range's stored keys from the batch's own reads.
@@ -32,11 +32,15 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     /** Undo records of the current command: restore these overlay states on rollback. */
     private final ArrayList<Undo> journal = new ArrayList<>();
+    /** The current command's writes, appended to the WriteBatch when it succeeds. */
+    private final ArrayList<Pending> pending = new ArrayList<>();
     private boolean inCommand;
-    private boolean batchSavePointSet;
     private int writes;
 
     private record Undo(Cf cf, byte[] key, Object previous, byte[][] range) {}
+
+    /** A buffered write: value null = delete; {@code rangeEnd} non-null = range delete. */
+    private record Pending(Cf cf, byte[] key, byte[] value, byte[] rangeEnd) {}
 
     BatchTxn(RocksEngine engine) {
         this.engine = engine;
@@ -99,12 +103,7 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     @Override
     public void put(Cf cf, byte[] key, byte[] value) {
-        beforeWrite();
-        try {
-            batch.put(engine.handle(cf), key, value);
-        } catch (RocksDBException e) {
-            throw new StorageException("put failed: " + e.getMessage(), e);
-        }
+        stage(new Pending(cf, key, value, null));
         Object prev = overlay(cf).put(key, value);
         if (inCommand) {
             journal.add(new Undo(cf, key, prev, null));
@@ -114,12 +113,7 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     @Override
     public void delete(Cf cf, byte[] key) {
-        beforeWrite();
-        try {
-            batch.delete(engine.handle(cf), key);
-        } catch (RocksDBException e) {
-            throw new StorageException("delete failed: " + e.getMessage(), e);
-        }
+        stage(new Pending(cf, key, null, null));
         Object prev = overlay(cf).put(key, TOMBSTONE);
         if (inCommand) {
             journal.add(new Undo(cf, key, prev, null));
@@ -129,12 +123,7 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     @Override
     public void deleteRange(Cf cf, byte[] from, byte[] to) {
-        beforeWrite();
-        try {
-            batch.deleteRange(engine.handle(cf), from, to);
-        } catch (RocksDBException e) {
-            throw new StorageException("deleteRange failed: " + e.getMessage(), e);
-        }
+        stage(new Pending(cf, from, null, to));
         NavigableMap<byte[], Object> sub = overlay(cf).subMap(from, true, to, false);
         if (inCommand) {
             for (Map.Entry<byte[], Object> e : sub.entrySet()) {
@@ -155,29 +144,38 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
         writes++;
     }
 
-    private void beforeWrite() {
-        if (inCommand && !batchSavePointSet) {
-            batch.setSavePoint();
-            batchSavePointSet = true;
+    private void stage(Pending p) {
+        if (inCommand) {
+            pending.add(p);
+        } else {
+            append(p);
+        }
+    }
+
+    private void append(Pending p) {
+        try {
+            if (p.rangeEnd() != null) {
+                batch.deleteRange(engine.handle(p.cf()), p.key(), p.rangeEnd());
+            } else if (p.value() == null) {
+                batch.delete(engine.handle(p.cf()), p.key());
+            } else {
+                batch.put(engine.handle(p.cf()), p.key(), p.value());
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("batch write failed: " + e.getMessage(), e);
         }
     }
 
     /** Marks where a command starts, so {@link #rollbackToSavePoint} can undo just that command. */
     public void setSavePoint() {
         inCommand = true;
-        batchSavePointSet = false;
         journal.clear();
+        pending.clear();
     }
 
     /** Undoes every write since {@link #setSavePoint}. */
     public void rollbackToSavePoint() {
-        if (batchSavePointSet) {
-            try {
-                batch.rollbackToSavePoint();
-            } catch (RocksDBException e) {
-                throw new StorageException("rollback failed: " + e.getMessage(), e);
-            }
-        }
+        pending.clear();
         for (int i = journal.size() - 1; i >= 0; i--) {
             Undo u = journal.get(i);
             if (u.range() != null) {
@@ -191,17 +189,18 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
         endCommand();
     }
 
-    /** The command succeeded: its writes stay in the batch. */
+    /** The command succeeded: its writes go into the batch. */
     public void releaseSavePoint() {
+        for (Pending p : pending) {
+            append(p);
+        }
         endCommand();
     }
 
     private void endCommand() {
-        // A WriteBatch save point left on its stack costs a few bytes until the batch is closed;
-        // popping it would cost a JNI call per command.
         inCommand = false;
-        batchSavePointSet = false;
         journal.clear();
+        pending.clear();
     }
 
     public int writeCount() {

@@ -22,12 +22,22 @@ build_if_missing() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# wait_ping PORT PID SECONDS: wait until the server answers PING, fail if its process died.
+# owns_port PORT PID: PID is the process listening on 127.0.0.1:PORT (not some other server).
+owns_port() {
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -q "pid=$2,"
+}
+
+# wait_ping PORT PID SECONDS: wait until the server answers PING, fail if its process died or if
+# another process holds the port.
 wait_ping() {
   local port=$1 pid=$2 secs=$3 i
   for ((i = 0; i < secs * 10; i++)); do
-    if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]; then return 0; fi
     kill -0 "$pid" 2>/dev/null || return 1
+    if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]; then
+      owns_port "$port" "$pid" && kill -0 "$pid" 2>/dev/null && return 0
+      log "port $port answers PING but is not held by pid $pid"
+      return 1
+    fi
     sleep 0.1
   done
   return 1

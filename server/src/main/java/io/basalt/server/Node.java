@@ -38,6 +38,8 @@ public final class Node implements AutoCloseable {
     private final String runId;
     private final ScheduledExecutorService timers;
     private final ExpirySweeper sweeper;
+    private final io.basalt.server.storage.types.Collector collector;
+    private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
 
     public Node(ServerConfig config) {
@@ -57,7 +59,8 @@ public final class Node implements AutoCloseable {
         this.store = new Store(Path.of(config.get("dir")), eo);
         this.registry = Families.registry();
         registry.verify(CommandTable.get());
-        this.applier = new Applier(store, registry, () -> config.getLong("proto-max-bulk-len"));
+        this.applier = new Applier(store, registry, () -> config.getLong("proto-max-bulk-len"),
+                () -> io.basalt.server.storage.types.Encodings.of(config));
         this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                 () -> "always".equals(config.get("appendfsync")));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -74,6 +77,25 @@ public final class Node implements AutoCloseable {
         this.sweeper = new ExpirySweeper(store, writePath, clock, stats);
         long periodMs = 1000L / config.getInt("hz");
         timers.scheduleWithFixedDelay(sweeper::sweepOnce, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        this.collector = new io.basalt.server.storage.types.Collector(store);
+        this.collectorThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "basalt-collector");
+            t.setDaemon(true);
+            return t;
+        });
+        collectorThread.scheduleWithFixedDelay(() -> {
+            try {
+                while (collector.collectOnce(256) == 256 && !Thread.currentThread().isInterrupted()) {
+                    // keep going while there is a backlog
+                }
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Node.class).warn("garbage collection pass failed", e);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public io.basalt.server.storage.types.Collector collector() {
+        return collector;
     }
 
     private static String randomHex(int n) {
@@ -152,6 +174,12 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        collectorThread.shutdownNow();
+        try {
+            collectorThread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         timers.shutdownNow();
         writePath.close();
         store.close();

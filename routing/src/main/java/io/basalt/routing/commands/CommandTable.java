@@ -19,7 +19,14 @@ public final class CommandTable {
             StringCommandSpecs.all(),
             BitmapCommandSpecs.all(),
             KeyCommandSpecs.all(),
-            DumpCommandSpecs.all()));
+            DumpCommandSpecs.all(),
+            HashCommandSpecs.all(),
+//L            ListCommandSpecs.all(),
+//S            SetCommandSpecs.all(),
+//Z            ZSetCommandSpecs.all(),
+//G            GeoCommandSpecs.all(),
+//O            SortCommandSpecs.all(),
+            List.of()));
 
     private final Map<String, CommandSpec> byName;
     private byte[][] wireNames;

@@ -14,6 +14,7 @@ public final class Families {
         BitmapCommands.register(r);
         KeyCommands.register(r);
         DumpCommands.register(r);
+        HashCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

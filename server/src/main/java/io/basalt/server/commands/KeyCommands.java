@@ -116,9 +116,8 @@ public final class KeyCommands {
         if (nx && dst.exists()) {
             return Reply.ZERO;
         }
-        Metadata m = src.meta();
+        ks.copyValue(src, dst, src.expireAt());
         ks.delete(src);
-        ks.put(dst, m);
         return nx ? Reply.ONE : Reply.OK;
     }
 
@@ -155,7 +154,7 @@ public final class KeyCommands {
         if (dst.exists() && !o.replace()) {
             return Reply.ZERO;
         }
-        ks.put(dst, src.meta());
+        ks.copyValue(src, dst, src.expireAt());
         return Reply.ONE;
     }
 
@@ -342,6 +341,17 @@ public final class KeyCommands {
             }
             return Reply.bulk(v.length <= 44 ? "embstr" : "raw");
         }
-        return Reply.bulk(e.meta().packed() ? "listpack" : "hashtable");
+        return Reply.bulk(encoding(ctx.keyspace(), e));
+    }
+
+    /** What OBJECT ENCODING reports for a composite, as Redis 7.0 would. */
+    static String encoding(Keyspace ks, Entry e) {
+        return switch (e.type()) {
+            case HASH -> io.basalt.server.storage.types.FieldMap.of(ks, e, RedisType.HASH).encoding();
+            case SET -> io.basalt.server.storage.types.FieldMap.of(ks, e, RedisType.SET).encoding();
+            case ZSET -> io.basalt.server.storage.types.SortedSet.of(ks, e).encoding();
+            case LIST -> io.basalt.server.storage.types.ListValue.of(ks, e).encoding();
+            default -> "stream";
+        };
     }
 }

@@ -312,6 +312,15 @@ public final class StringCommands {
         return Reply.bulk(text);
     }
 
+    /** INCRBYFLOAT's arithmetic (long double precision, Redis's formatting); also HINCRBYFLOAT's. */
+    static byte[] addDecimals(BigDecimal cur, BigDecimal by) {
+        BigDecimal sum = LongDouble.round(LongDouble.round(cur).add(LongDouble.round(by)));
+        if (sum.abs().compareTo(MAX_LONG_DOUBLE) > 0) {
+            throw new RedisException("ERR increment would produce NaN or Infinity");
+        }
+        return formatDecimal(sum).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static final BigDecimal MAX_LONG_DOUBLE = new BigDecimal("1.18973149535723176502e4932");
 
     static BigDecimal parseDecimal(byte[] b) {

@@ -70,6 +70,15 @@ public final class ServerConfig {
         add("databases", Kind.INT, "1", false, 1, 1);
         add("io-threads", Kind.INT, "0", false, 0, 128);
         add("apply-max-batch", Kind.INT, "1024", true, 1, 65536);
+        // small composites stay packed inside their metadata value up to these limits (Redis's names)
+        add("hash-max-listpack-entries", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
+        add("hash-max-listpack-value", Kind.INT, "64", true, 0, Integer.MAX_VALUE);
+        add("zset-max-listpack-entries", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
+        add("zset-max-listpack-value", Kind.INT, "64", true, 0, Integer.MAX_VALUE);
+        add("set-max-intset-entries", Kind.INT, "512", true, 0, Integer.MAX_VALUE);
+        add("set-max-listpack-entries", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
+        add("set-max-listpack-value", Kind.INT, "64", true, 0, Integer.MAX_VALUE);
+        add("list-max-listpack-size", Kind.INT, "-2", true, -5, Integer.MAX_VALUE);
         add("rocksdb-block-cache-size", Kind.MEMORY, "268435456", false, 1024 * 1024, Long.MAX_VALUE);
         add("rocksdb-write-buffer-size", Kind.MEMORY, "67108864", false, 1024 * 1024, Long.MAX_VALUE);
         add("rocksdb-min-blob-size", Kind.MEMORY, "4096", false, 0, Long.MAX_VALUE);

@@ -5,7 +5,7 @@ import io.basalt.server.Node;
 import io.basalt.server.storage.types.Keyspace;
 
 /** What a command sees on the connection's event loop: its arguments, the connection, the node. */
-public final class CommandContext {
+public final class CommandContext implements AutoCloseable {
     private final Args args;
     private final CommandSpec spec;
     private final ClientSession session;
@@ -53,8 +53,24 @@ public final class CommandContext {
     /** Committed data as of now; expired keys are invisible. */
     public Keyspace keyspace() {
         if (keyspace == null) {
-            keyspace = node.store().reader(nowMs());
+            // commands over composites read metadata then members: pin one snapshot for both
+            keyspace = spec != null && pinned(spec.group()) ? node.store().snapshot(nowMs()) : node.store().reader(nowMs());
         }
         return keyspace;
+    }
+
+    private static boolean pinned(String group) {
+        return switch (group) {
+            case "string", "bitmap", "connection", "server", "hyperloglog" -> false;
+            default -> true;
+        };
+    }
+
+    @Override
+    public void close() {
+        if (keyspace != null) {
+            keyspace.close();
+            keyspace = null;
+        }
     }
 }

@@ -251,7 +251,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 node.writePath().submit(p, reply -> completed(slot, reply));
                 return;
             }
-            Reply reply = ((ReadCommand) r.handler()).run(ctx);
+            Reply reply;
+            try {
+                reply = ((ReadCommand) r.handler()).run(ctx);
+            } finally {
+                ctx.close();
+            }
             finish(slot, reply, spec, skipThis);
             account(spec, argv, reply, start);
         } catch (RedisException e) {

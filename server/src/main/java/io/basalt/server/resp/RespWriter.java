@@ -158,8 +158,8 @@ public final class RespWriter {
     }
 
     /**
-     * Formats a double the way Redis 7 replies with it: the shortest text that reads back as the
-     * same double, integers without a fraction, {@code inf}/{@code -inf}/{@code nan}.
+     * Formats a double the way Redis 7.0's addReplyDouble does: C's {@code %.17g} (17 significant
+     * digits, trailing zeros dropped, exponent form outside 1e-5..1e17), {@code inf}/{@code -inf}.
      */
     public static String formatDouble(double d) {
         if (Double.isNaN(d)) {
@@ -168,32 +168,60 @@ public final class RespWriter {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e17) {
-            return Long.toString((long) d);
+        return g17(d);
+    }
+
+    /** C's {@code printf("%.17g", d)} for a finite double. */
+    public static String g17(double d) {
+        if (d == 0) {
+            return (Double.doubleToRawLongBits(d) < 0) ? "-0" : "0";
         }
-        String s = Double.toString(d);
-        if (s.indexOf('E') < 0) {
-            return s;
+        BigDecimal bd = new BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        String digits = bd.unscaledValue().abs().toString();
+        int exp = digits.length() - 1 - bd.scale();
+        // pad to 17 significant digits, then drop trailing zeros (no '#' flag)
+        StringBuilder m = new StringBuilder(digits);
+        while (m.length() < 17) {
+            m.append('0');
         }
-        // Redis prints exponents as %.17g does: e.g. 1.0000000000000001e-05, 1e+20.
-        BigDecimal bd = new BigDecimal(s);
-        String mantissa = bd.unscaledValue().abs().toString();
-        int exp = mantissa.length() - 1 - bd.scale();
+        String sig = m.toString();
         StringBuilder sb = new StringBuilder();
         if (d < 0) {
             sb.append('-');
         }
-        sb.append(mantissa.charAt(0));
-        String rest = mantissa.substring(1).replaceAll("0+$", "");
-        if (!rest.isEmpty()) {
-            sb.append('.').append(rest);
+        if (exp < -4 || exp >= 17) {
+            sb.append(sig.charAt(0));
+            String rest = stripZeros(sig.substring(1));
+            if (!rest.isEmpty()) {
+                sb.append('.').append(rest);
+            }
+            sb.append('e').append(exp < 0 ? '-' : '+');
+            int ae = Math.abs(exp);
+            if (ae < 10) {
+                sb.append('0');
+            }
+            sb.append(ae);
+        } else if (exp >= 0) {
+            sb.append(sig, 0, exp + 1);
+            String frac = stripZeros(sig.substring(exp + 1));
+            if (!frac.isEmpty()) {
+                sb.append('.').append(frac);
+            }
+        } else {
+            sb.append("0.");
+            for (int i = -1; i > exp; i--) {
+                sb.append('0');
+            }
+            sb.append(stripZeros(sig));
         }
-        sb.append('e').append(exp < 0 ? '-' : '+');
-        int ae = Math.abs(exp);
-        if (ae < 10) {
-            sb.append('0');
-        }
-        sb.append(ae);
         return sb.toString();
+    }
+
+    private static String stripZeros(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '0') {
+            end--;
+        }
+        return s.substring(0, end);
     }
 }

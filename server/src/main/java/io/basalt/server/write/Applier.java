@@ -26,6 +26,7 @@ public final class Applier {
     private final Store store;
     private final CommandRegistry registry;
     private final LongSupplier maxBulkLen;
+    private final java.util.function.Supplier<io.basalt.server.storage.types.Encodings> encodings;
     private final List<ApplyListener> listeners = new ArrayList<>();
 
     /** Told about every applied batch after it is committed (blocking wake-ups, notifications…). */
@@ -34,9 +35,15 @@ public final class Applier {
     }
 
     public Applier(Store store, CommandRegistry registry, LongSupplier maxBulkLen) {
+        this(store, registry, maxBulkLen, () -> io.basalt.server.storage.types.Encodings.DEFAULTS);
+    }
+
+    public Applier(Store store, CommandRegistry registry, LongSupplier maxBulkLen,
+            java.util.function.Supplier<io.basalt.server.storage.types.Encodings> encodings) {
         this.store = store;
         this.registry = registry;
         this.maxBulkLen = maxBulkLen;
+        this.encodings = encodings;
     }
 
     public void addListener(ApplyListener l) {
@@ -46,8 +53,10 @@ public final class Applier {
     public List<Reply> apply(List<Proposal> proposals, boolean sync) {
         List<Reply> replies = new ArrayList<>(proposals.size());
         try (Store.Batch batch = store.beginBatch()) {
+            io.basalt.server.storage.types.Encodings enc = encodings.get();
+            long maxBulk = maxBulkLen.getAsLong();
             for (Proposal p : proposals) {
-                replies.add(applyOne(batch, p));
+                replies.add(applyOne(batch, p, enc, maxBulk));
             }
             batch.commit(sync);
         } catch (StorageException e) {
@@ -62,14 +71,14 @@ public final class Applier {
         return replies;
     }
 
-    private Reply applyOne(Store.Batch batch, Proposal p) {
+    private Reply applyOne(Store.Batch batch, Proposal p, io.basalt.server.storage.types.Encodings enc, long maxBulk) {
         WriteCommand handler = registry.writeHandler(p.name());
         if (handler == null) {
             return Reply.error("ERR unknown command '" + p.name() + "'");
         }
-        KeyspaceTxn ks = batch.begin(p.nowMs());
+        KeyspaceTxn ks = batch.begin(p.nowMs(), enc);
         try {
-            Reply r = handler.apply(new ApplyContext(new Args(p.args()), p.nowMs(), p.seed(), ks, maxBulkLen.getAsLong()));
+            Reply r = handler.apply(new ApplyContext(new Args(p.args()), p.nowMs(), p.seed(), ks, maxBulk));
             batch.succeeded();
             return r;
         } catch (RedisException e) {

@@ -64,6 +64,47 @@ public final class KeyCodec {
         return k;
     }
 
+    /** A member entry: the version prefix followed by the member's bytes. */
+    public static byte[] memberKey(byte[] prefix, byte[] member) {
+        byte[] k = Arrays.copyOf(prefix, prefix.length + member.length);
+        System.arraycopy(member, 0, k, prefix.length, member.length);
+        return k;
+    }
+
+    /** A list element's entry: the version prefix followed by its position (sign-flipped, so order is numeric). */
+    public static byte[] indexKey(byte[] prefix, long index) {
+        byte[] k = Arrays.copyOf(prefix, prefix.length + 8);
+        putLong(k, prefix.length, index ^ Long.MIN_VALUE);
+        return k;
+    }
+
+    public static long indexOf(byte[] indexKey) {
+        return getLong(indexKey, indexKey.length - 8) ^ Long.MIN_VALUE;
+    }
+
+    /** A sorted-set index entry: prefix | score (order-preserving 8 bytes) | member. */
+    public static byte[] scoreKey(byte[] prefix, double score, byte[] member) {
+        byte[] k = new byte[prefix.length + 8 + member.length];
+        System.arraycopy(prefix, 0, k, 0, prefix.length);
+        putLong(k, prefix.length, sortableDouble(score));
+        System.arraycopy(member, 0, k, prefix.length + 8, member.length);
+        return k;
+    }
+
+    /** Maps a double to a long whose unsigned big-endian order is the double's numeric order. */
+    public static long sortableDouble(double d) {
+        if (d == 0) {
+            d = 0.0; // -0 and +0 are one score
+        }
+        long bits = Double.doubleToRawLongBits(d);
+        return bits < 0 ? ~bits : bits ^ Long.MIN_VALUE;
+    }
+
+    public static double unsortableDouble(long v) {
+        long bits = v < 0 ? v ^ Long.MIN_VALUE : ~v;
+        return Double.longBitsToDouble(bits);
+    }
+
     public static byte[] expireKey(long expireAt, byte[] userKey) {
         int slot = SlotHash.slot(userKey);
         byte[] k = new byte[8 + 2 + userKey.length];

@@ -135,6 +135,19 @@ public final class RocksEngine implements AutoCloseable {
         }
     }
 
+    public byte[] get(Cf cf, ReadOptions ro, byte[] key) {
+        try {
+            return db.get(handles.get(cf), ro, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("get failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A reader pinned to the current committed state; close it. */
+    public SnapshotReader snapshotReader() {
+        return new SnapshotReader(this);
+    }
+
     /** A reader over the latest committed state. */
     public KvReader reader() {
         return new DbReader(this);

@@ -11,13 +11,25 @@ import java.util.function.Predicate;
  * Read access to user keys at a fixed time: the Redis-meaning layer over the encoding. Expired keys
  * are invisible here (lazy expiry); deleting them is the active-expiry sweep's job.
  */
-public class Keyspace {
+public class Keyspace implements AutoCloseable {
     protected final KvReader kv;
     protected final long nowMs;
 
     public Keyspace(KvReader kv, long nowMs) {
         this.kv = kv;
         this.nowMs = nowMs;
+    }
+
+    /** Releases a pinned snapshot, if this view holds one. */
+    @Override
+    public void close() {
+        if (kv instanceof io.basalt.server.storage.engine.SnapshotReader s) {
+            s.close();
+        }
+    }
+
+    KvReader kv() {
+        return kv;
     }
 
     public long nowMs() {

@@ -23,10 +23,24 @@ public final class KeyspaceTxn extends Keyspace {
     private int journalSize;
     private int journalExpires;
 
-    KeyspaceTxn(BatchTxn txn, long nowMs, KeyCounts.Delta delta) {
+    private final Encodings encodings;
+    private final Store.Batch batch;
+
+    KeyspaceTxn(BatchTxn txn, long nowMs, KeyCounts.Delta delta, Encodings encodings, Store.Batch batch) {
         super(txn, nowMs);
         this.txn = txn;
         this.delta = delta;
+        this.encodings = encodings;
+        this.batch = batch;
+    }
+
+    public Encodings encodings() {
+        return encodings;
+    }
+
+    /** A fresh version for a new composite (its member entries are keyed by it). */
+    public long newVersion() {
+        return batch.newVersion();
     }
 
     BatchTxn batch() {
@@ -76,6 +90,41 @@ public final class KeyspaceTxn extends Keyspace {
         return old.exists();
     }
 
+    /**
+     * Stores a copy of {@code src}'s value at {@code dst} (RENAME, COPY, MOVE-like commands), with
+     * expiry {@code expireAt}. Strings and packed composites are one metadata write; a composite in
+     * member layout gets a new version and its members copied, O(N).
+     */
+    public void copyValue(Entry src, Entry dst, long expireAt) {
+        Metadata m = src.meta();
+        if (!m.type().composite()) {
+            put(dst, m.withExpireAt(expireAt));
+            return;
+        }
+        if (m.packed()) {
+            // a fresh version even when packed: a version is in member layout for one lifetime only
+            put(dst, new Metadata(m.type(), true, expireAt, newVersion(), m.size(), m.payload()));
+            return;
+        }
+        long version = newVersion();
+        byte[] from = KeyCodec.memberPrefix(src.userKey(), m.version());
+        byte[] to = KeyCodec.memberPrefix(dst.userKey(), version);
+        for (Cf cf : new Cf[] {Cf.DATA, Cf.SCORE}) {
+            try (io.basalt.server.storage.engine.KvCursor c = txn.cursor(cf, from, KeyCodec.prefixEnd(from))) {
+                c.seek(from);
+                while (c.valid()) {
+                    byte[] k = c.key();
+                    byte[] nk = new byte[to.length + k.length - from.length];
+                    System.arraycopy(to, 0, nk, 0, to.length);
+                    System.arraycopy(k, from.length, nk, to.length, k.length - from.length);
+                    txn.put(cf, nk, c.value());
+                    c.next();
+                }
+            }
+        }
+        put(dst, new Metadata(m.type(), false, expireAt, version, m.size(), m.payload()));
+    }
+
     /** Updates only the expiry of a live key (EXPIRE/PERSIST), keeping value and version. */
     public void setExpire(Entry old, long expireAt) {
         put(old, old.meta().withExpireAt(expireAt));
@@ -88,7 +137,7 @@ public final class KeyspaceTxn extends Keyspace {
      */
     private void retire(Entry old, Metadata prev, Metadata next) {
         if (prev.type().composite() && !prev.packed()
-                && (next == null || next.type() != prev.type() || next.version() != prev.version())) {
+                && (next == null || next.type() != prev.type() || next.version() != prev.version() || next.packed())) {
             retireVersion(old.userKey(), prev.version());
         }
     }

@@ -10,12 +10,18 @@ import java.nio.file.Path;
  * {@link Keyspace} at their time; the single applier opens one {@link Batch} per group of commands.
  */
 public final class Store implements AutoCloseable {
+    private static final byte[] VERSION_KEY = "version".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final RocksEngine engine;
     private final KeyCounts counts = new KeyCounts();
+    /** The last composite version handed out (persisted in SYSTEM with each batch that allocates). */
+    private long lastVersion;
 
     public Store(Path dir, EngineOptions options) {
         engine = new RocksEngine(dir, options);
         counts.load(engine.reader());
+        byte[] v = engine.get(io.basalt.server.storage.engine.Cf.SYSTEM, VERSION_KEY);
+        lastVersion = v == null ? 0 : io.basalt.server.storage.encoding.KeyCodec.getLong(v, 0);
     }
 
     public RocksEngine engine() {
@@ -29,6 +35,11 @@ public final class Store implements AutoCloseable {
     /** A read view of the committed state, expiring keys at {@code nowMs}. */
     public Keyspace reader(long nowMs) {
         return new Keyspace(engine.reader(), nowMs);
+    }
+
+    /** A read view pinned to one consistent state (composite reads); close it. */
+    public Keyspace snapshot(long nowMs) {
+        return new Keyspace(engine.snapshotReader(), nowMs);
     }
 
     /** Starts a batch. Only one batch may be open at a time (the applier is single-threaded). */
@@ -49,12 +60,22 @@ public final class Store implements AutoCloseable {
         private final BatchTxn txn = engine.begin();
         private final KeyCounts.Delta delta = new KeyCounts.Delta();
         private KeyspaceTxn current;
+        private long version = lastVersion;
 
         /** Opens the next command's view of the batch at its fixed time. */
         public KeyspaceTxn begin(long nowMs) {
+            return begin(nowMs, Encodings.DEFAULTS);
+        }
+
+        public KeyspaceTxn begin(long nowMs, Encodings encodings) {
             txn.setSavePoint();
-            current = new KeyspaceTxn(txn, nowMs, delta);
+            current = new KeyspaceTxn(txn, nowMs, delta, encodings, this);
             return current;
+        }
+
+        /** A new composite version: unique for the life of the store, the same on every replica. */
+        long newVersion() {
+            return ++version;
         }
 
         public void succeeded() {
@@ -74,8 +95,14 @@ public final class Store implements AutoCloseable {
             if (!delta.isEmpty()) {
                 delta.persist(counts, txn);
             }
+            if (version != lastVersion) {
+                byte[] v = new byte[8];
+                io.basalt.server.storage.encoding.KeyCodec.putLong(v, 0, version);
+                txn.put(io.basalt.server.storage.engine.Cf.SYSTEM, VERSION_KEY, v);
+            }
             engine.commit(txn, sync);
             counts.apply(delta);
+            lastVersion = version;
         }
 
         @Override

@@ -22,8 +22,8 @@ public final class CommandTable {
             DumpCommandSpecs.all(),
             HashCommandSpecs.all(),
 //L            ListCommandSpecs.all(),
-//S            SetCommandSpecs.all(),
-//Z            ZSetCommandSpecs.all(),
+            SetCommandSpecs.all(),
+            ZSetCommandSpecs.all(),
 //G            GeoCommandSpecs.all(),
 //O            SortCommandSpecs.all(),
             List.of()));

@@ -15,6 +15,8 @@ public final class Families {
         KeyCommands.register(r);
         DumpCommands.register(r);
         HashCommands.register(r);
+        SetCommands.register(r);
+        ZSetCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

@@ -288,8 +288,8 @@ public final class FieldMap {
             return newSize <= enc.hashMaxEntries() && field.length <= enc.hashMaxValue() && value.length <= enc.hashMaxValue();
         }
         boolean ints = io.basalt.server.dispatch.Args.parseLong(field) != null && allIntegers();
-        if (ints && newSize <= enc.setMaxIntsetEntries()) {
-            return true;
+        if (ints) {
+            return newSize <= enc.setMaxIntsetEntries(); // an intset, or a hashtable in Redis
         }
         if (newSize > enc.setMaxEntries() || field.length > enc.setMaxValue()) {
             return false;

@@ -84,6 +84,9 @@ public sealed interface Reply {
     /** RESP3 double; RESP2 renders a bulk string formatted like Redis does. */
     record DoubleReply(double value) implements Reply {}
 
+    /** Member, score pairs: an array of 2-element arrays in RESP3, one flat array in RESP2 (ZPOPMIN count, …). */
+    record Pairs(List<Reply> flat) implements Reply {}
+
     /** RESP3 boolean; RESP2 renders integer 1/0. */
     record Bool(boolean value) implements Reply {}
 

@@ -60,6 +60,21 @@ public final class RespWriter {
             for (Reply r : m.keysAndValues()) {
                 write(r, out, proto);
             }
+        } else if (reply instanceof Reply.Pairs p) {
+            List<Reply> items = p.flat();
+            if (proto >= 3) {
+                writeLength(out, '*', items.size() / 2);
+                for (int i = 0; i < items.size(); i += 2) {
+                    writeLength(out, '*', 2);
+                    write(items.get(i), out, proto);
+                    write(items.get(i + 1), out, proto);
+                }
+            } else {
+                writeLength(out, '*', items.size());
+                for (Reply r : items) {
+                    write(r, out, proto);
+                }
+            }
         } else if (reply instanceof Reply.DoubleReply d) {
             String text = formatDouble(d.value());
             if (proto >= 3) {

@@ -203,6 +203,9 @@ public final class SortedSet {
                 byte[] k = c.key();
                 double score = KeyCodec.unsortableDouble(KeyCodec.getLong(k, prefix.length));
                 byte[] member = Arrays.copyOfRange(k, prefix.length + 8, k.length);
+                if (score == 0) {
+                    score = score(member); // the index folds -0 into 0; the member entry keeps the sign
+                }
                 if (!v.visit(member, score)) {
                     return;
                 }

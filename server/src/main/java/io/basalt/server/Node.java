@@ -38,6 +38,7 @@ public final class Node implements AutoCloseable {
     private final String runId;
     private final ScheduledExecutorService timers;
     private final ExpirySweeper sweeper;
+    private final io.basalt.server.net.BlockedClients blockedClients = new io.basalt.server.net.BlockedClients();
     private final io.basalt.server.storage.types.Collector collector;
     private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
@@ -61,6 +62,7 @@ public final class Node implements AutoCloseable {
         registry.verify(CommandTable.get());
         this.applier = new Applier(store, registry, () -> config.getLong("proto-max-bulk-len"),
                 () -> io.basalt.server.storage.types.Encodings.of(config));
+        applier.addListener(blockedClients);
         this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                 () -> "always".equals(config.get("appendfsync")));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,6 +94,10 @@ public final class Node implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(Node.class).warn("garbage collection pass failed", e);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public io.basalt.server.net.BlockedClients blockedClients() {
+        return blockedClients;
     }
 
     public io.basalt.server.storage.types.Collector collector() {

@@ -21,7 +21,7 @@ public final class CommandTable {
             KeyCommandSpecs.all(),
             DumpCommandSpecs.all(),
             HashCommandSpecs.all(),
-//L            ListCommandSpecs.all(),
+            ListCommandSpecs.all(),
             SetCommandSpecs.all(),
             ZSetCommandSpecs.all(),
 //G            GeoCommandSpecs.all(),

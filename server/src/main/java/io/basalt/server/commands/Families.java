@@ -17,6 +17,7 @@ public final class Families {
         HashCommands.register(r);
         SetCommands.register(r);
         ZSetCommands.register(r);
+        ListCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

@@ -76,9 +76,15 @@ public final class ZSetCommands {
         r.write("zdiffstore", ctx -> combineStore(ctx, Op.DIFF));
         r.read("zintercard", ZSetCommands::zintercard);
         r.read("zscan", ZSetCommands::zscan);
-        r.write("bzpopmin", ctx -> Reply.error("ERR not yet"));
-        r.write("bzpopmax", ctx -> Reply.error("ERR not yet"));
-        r.write("bzmpop", ctx -> Reply.error("ERR not yet"));
+        r.write("bzpopmin", ctx -> bzpop(ctx, false), (a, c) -> ListCommands.timeout(a, a.size() - 1));
+        r.write("bzpopmax", ctx -> bzpop(ctx, true), (a, c) -> ListCommands.timeout(a, a.size() - 1));
+        r.write("bzmpop", ctx -> {
+            Reply r2 = zmpop(ctx, 2);
+            return r2 instanceof Reply.NullArray ? Reply.BLOCKED : r2;
+        }, (a, c) -> {
+            ListCommands.timeout(a, 1);
+            MpopArgs.parse(a, 2);
+        });
     }
 
     static SortedSet zset(Keyspace ks, byte[] key) {
@@ -631,6 +637,19 @@ public final class ZSetCommands {
             }
         }
         return new Reply.NullArray();
+    }
+
+    /** BZPOPMIN / BZPOPMAX: [key, member, score] from the first non-empty key, else block. */
+    static Reply bzpop(ApplyContext ctx, boolean max) {
+        Args a = ctx.args();
+        for (int i = 1; i < a.size() - 1; i++) {
+            SortedSet z = zset(ctx.keyspace(), a.bytes(i));
+            if (z.exists()) {
+                Item it = pop(z, max, 1).get(0);
+                return Reply.array(Reply.bulk(a.bytes(i)), Reply.bulk(it.member()), new Reply.DoubleReply(it.score()));
+            }
+        }
+        return Reply.BLOCKED;
     }
 
     static Reply zrandmember(CommandContext ctx) {

@@ -56,6 +56,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final AtomicBoolean completionScheduled = new AtomicBoolean();
     private final Runnable onCompletions = this::onCompletions;
     private boolean waitingForWrite;
+    /** The blocking command (BLPOP, …) this connection waits on; nothing after it runs meanwhile. */
+    private Slot blockedSlot;
     private ByteBuf out;
     private boolean closed;
 
@@ -67,6 +69,13 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         CommandSpec spec;
         List<byte[]> argv;
         long startNanos;
+        // blocking commands
+        BlockedClients.Waiter waiter;
+        boolean retryInFlight;
+        boolean again;
+        boolean timedOut;
+        boolean retried;
+        io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
     }
 
     public ConnectionHandler(Node node, Dispatcher dispatcher) {
@@ -110,6 +119,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         inbox.clear();
         replies.clear();
+        if (blockedSlot != null) {
+            unblock(blockedSlot);
+        }
         if (out != null) {
             out.release();
             out = null;
@@ -155,7 +167,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void drain() {
-        while (!inbox.isEmpty() && !closed && !waitingForWrite) {
+        while (!inbox.isEmpty() && !closed && !waitingForWrite && blockedSlot == null) {
             Object msg = inbox.peek();
             if (msg instanceof RespDecoder.ProtocolError err) {
                 if (writesInFlight.get() > 0) {
@@ -211,10 +223,15 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
+        if (blockedSlot != null) {
+            blockedResult(blockedSlot);
+        }
         writeReadyReplies();
         if (waitingForWrite && writesInFlight.get() == 0) {
             waitingForWrite = false;
             drain();
+        } else if (blockedSlot == null && !inbox.isEmpty() && !waitingForWrite) {
+            drain(); // a blocking command finished: go on with what was pipelined behind it
         }
         flush();
     }
@@ -247,6 +264,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 slot.argv = argv;
                 slot.startNanos = start;
                 writesInFlight.incrementAndGet();
+                if (spec.has(CommandFlag.BLOCKING)) {
+                    block(slot, spec, argv, args);
+                }
                 Proposal p = new Proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong());
                 node.writePath().submit(p, reply -> completed(slot, reply));
                 return;
@@ -268,6 +288,126 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(slot, err, spec, skipThis);
             account(spec, argv, err, start);
         }
+    }
+
+    /**
+     * Registers a blocking command as a waiter before its first attempt is applied, so a push that
+     * lands between the attempt and the registration still wakes it (the wake-up is remembered).
+     */
+    private void block(Slot slot, CommandSpec spec, List<byte[]> argv, Args args) {
+        blockedSlot = slot;
+        slot.retryInFlight = true;
+        List<byte[]> keys = new java.util.ArrayList<>();
+        for (int pos : spec.keyPositions(argv)) {
+            keys.add(argv.get(pos));
+        }
+        slot.waiter = new BlockedClients.Waiter() {
+            @Override
+            public List<byte[]> keys() {
+                return keys;
+            }
+
+            @Override
+            public void wake() {
+                retry(slot);
+            }
+        };
+        node.blockedClients().add(slot.waiter);
+        int timeoutArg = switch (spec.name()) {
+            case "blmpop", "bzmpop" -> 1;
+            default -> argv.size() - 1;
+        };
+        long ms = io.basalt.server.commands.ListCommands.timeout(args, timeoutArg);
+        if (ms > 0) {
+            slot.timeoutTask = ctx.executor().schedule(() -> timedOut(slot), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Proposes the blocked command again (any thread); one retry at a time, a wake-up meanwhile is remembered. */
+    private void retry(Slot slot) {
+        synchronized (slot) {
+            if (slot.waiter == null) {
+                return;
+            }
+            if (slot.retryInFlight) {
+                slot.again = true;
+                return;
+            }
+            slot.retryInFlight = true;
+            slot.retried = true;
+            slot.reply = null;
+        }
+        writesInFlight.incrementAndGet();
+        Proposal p = new Proposal(slot.spec.name(), slot.argv, node.clock().getAsLong(), ThreadLocalRandom.current().nextLong());
+        node.writePath().submit(p, reply -> completed(slot, reply));
+    }
+
+    /** On this event loop after an attempt of the blocked command was applied. */
+    private void blockedResult(Slot slot) {
+        Reply r;
+        boolean again;
+        synchronized (slot) {
+            r = slot.reply;
+            if (r == null) {
+                return; // an attempt is still in flight
+            }
+            slot.retryInFlight = false;
+            again = slot.again;
+            slot.again = false;
+            if (slot.retried && r instanceof Reply.Error e && e.text().startsWith("WRONGTYPE")) {
+                // as in Redis 7.0: a woken client whose key now holds another type keeps waiting
+                r = Reply.BLOCKED;
+                slot.reply = r;
+            }
+        }
+        if (!(r instanceof Reply.Blocked)) {
+            unblock(slot); // served (or failed): the reply goes out in order
+            return;
+        }
+        if (slot.timedOut) {
+            slot.reply = timeoutReply(slot.spec);
+            unblock(slot);
+        } else if (again) {
+            retry(slot);
+        }
+    }
+
+    private void timedOut(Slot slot) {
+        if (blockedSlot != slot || closed) {
+            return;
+        }
+        synchronized (slot) {
+            if (slot.retryInFlight) {
+                slot.timedOut = true; // decided when the attempt in flight comes back
+                return;
+            }
+            slot.reply = timeoutReply(slot.spec);
+        }
+        unblock(slot);
+        writeReadyReplies();
+        if (!inbox.isEmpty()) {
+            drain();
+        }
+        flush();
+    }
+
+    private void unblock(Slot slot) {
+        synchronized (slot) {
+            if (slot.waiter != null) {
+                node.blockedClients().remove(slot.waiter);
+                slot.waiter = null;
+            }
+        }
+        if (slot.timeoutTask != null) {
+            slot.timeoutTask.cancel(false);
+        }
+        if (blockedSlot == slot) {
+            blockedSlot = null;
+        }
+    }
+
+    private static Reply timeoutReply(CommandSpec spec) {
+        return Reply.NULL_ARRAY; // Redis replies a null array to every timed-out blocking command
     }
 
     private void finish(Slot slot, Reply reply, CommandSpec spec, boolean skipThis) {
@@ -322,7 +462,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void writeReadyReplies() {
-        while (!replies.isEmpty() && replies.peek().reply != null) {
+        while (!replies.isEmpty() && replies.peek().reply != null && !(replies.peek().reply instanceof Reply.Blocked)) {
             Slot s = replies.poll();
             if (s.spec != null) {
                 account(s.spec, s.argv, s.reply, s.startNanos);

@@ -84,6 +84,11 @@ public sealed interface Reply {
     /** RESP3 double; RESP2 renders a bulk string formatted like Redis does. */
     record DoubleReply(double value) implements Reply {}
 
+    /** A blocking command found nothing to serve: the connection waits for a write to its keys. Never sent. */
+    record Blocked() implements Reply {}
+
+    Reply BLOCKED = new Blocked();
+
     /** Member, score pairs: an array of 2-element arrays in RESP3, one flat array in RESP2 (ZPOPMIN count, …). */
     record Pairs(List<Reply> flat) implements Reply {}
 

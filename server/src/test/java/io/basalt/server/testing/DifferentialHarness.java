@@ -57,8 +57,18 @@ public final class DifferentialHarness implements AutoCloseable {
         redis.call("FLUSHALL");
         basalt.call("FLUSHALL");
         for (String line : lines) {
-            String expected = redis.call(line);
-            String actual = basalt.call(line);
+            String expected;
+            String actual;
+            try {
+                expected = redis.call(line);
+            } catch (IOException e) {
+                throw new IOException("redis failed on: " + line, e);
+            }
+            try {
+                actual = basalt.call(line);
+            } catch (IOException e) {
+                throw new IOException("basalt failed on: " + line + " (redis replied " + expected + ")", e);
+            }
             assertThat(actual).as("reply to: %s", line).isEqualTo(expected);
         }
     }

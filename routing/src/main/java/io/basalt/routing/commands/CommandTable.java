@@ -25,7 +25,7 @@ public final class CommandTable {
             SetCommandSpecs.all(),
             ZSetCommandSpecs.all(),
 //G            GeoCommandSpecs.all(),
-//O            SortCommandSpecs.all(),
+            SortCommandSpecs.all(),
             List.of()));
 
     private final Map<String, CommandSpec> byName;

@@ -18,6 +18,7 @@ public final class Families {
         SetCommands.register(r);
         ZSetCommands.register(r);
         ListCommands.register(r);
+        SortCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

@@ -14,8 +14,9 @@ import org.rocksdb.WriteOptions;
  * The writes of one apply batch: a plain RocksDB {@link WriteBatch} that is committed atomically,
  * plus an in-heap overlay of what the batch wrote so later commands in the same batch read their
  * predecessors' writes (point reads and cursors), without RocksDB's indexed batch and its per-write
- * index maintenance. A command's writes reach the WriteBatch only when it succeeds, so undoing a
- * failed command is dropping its pending writes and restoring the overlay — no RocksDB save points.
+ * index maintenance. The overlay is the batch's final state: the WriteBatch is built from it at
+ * commit, so undoing a failed command is restoring the overlay — no RocksDB save points — and a key
+ * written by many commands of a batch reaches RocksDB once.
  *
  * <p>Range deletes are part of the batch too (FLUSHALL, slot drops): they clear the overlay range
  * and hide the range's stored keys from the batch's own reads.
@@ -32,15 +33,11 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     /** Undo records of the current command: restore these overlay states on rollback. */
     private final ArrayList<Undo> journal = new ArrayList<>();
-    /** The current command's writes, appended to the WriteBatch when it succeeds. */
-    private final ArrayList<Pending> pending = new ArrayList<>();
     private boolean inCommand;
     private int writes;
 
     private record Undo(Cf cf, byte[] key, Object previous, byte[][] range) {}
 
-    /** A buffered write: value null = delete; {@code rangeEnd} non-null = range delete. */
-    private record Pending(Cf cf, byte[] key, byte[] value, byte[] rangeEnd) {}
 
     BatchTxn(RocksEngine engine) {
         this.engine = engine;
@@ -103,7 +100,6 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     @Override
     public void put(Cf cf, byte[] key, byte[] value) {
-        stage(new Pending(cf, key, value, null));
         Object prev = overlay(cf).put(key, value);
         if (inCommand) {
             journal.add(new Undo(cf, key, prev, null));
@@ -113,7 +109,6 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     @Override
     public void delete(Cf cf, byte[] key) {
-        stage(new Pending(cf, key, null, null));
         Object prev = overlay(cf).put(key, TOMBSTONE);
         if (inCommand) {
             journal.add(new Undo(cf, key, prev, null));
@@ -123,7 +118,6 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     @Override
     public void deleteRange(Cf cf, byte[] from, byte[] to) {
-        stage(new Pending(cf, from, null, to));
         NavigableMap<byte[], Object> sub = overlay(cf).subMap(from, true, to, false);
         if (inCommand) {
             for (Map.Entry<byte[], Object> e : sub.entrySet()) {
@@ -144,38 +138,14 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
         writes++;
     }
 
-    private void stage(Pending p) {
-        if (inCommand) {
-            pending.add(p);
-        } else {
-            append(p);
-        }
-    }
-
-    private void append(Pending p) {
-        try {
-            if (p.rangeEnd() != null) {
-                batch.deleteRange(engine.handle(p.cf()), p.key(), p.rangeEnd());
-            } else if (p.value() == null) {
-                batch.delete(engine.handle(p.cf()), p.key());
-            } else {
-                batch.put(engine.handle(p.cf()), p.key(), p.value());
-            }
-        } catch (RocksDBException e) {
-            throw new StorageException("batch write failed: " + e.getMessage(), e);
-        }
-    }
-
     /** Marks where a command starts, so {@link #rollbackToSavePoint} can undo just that command. */
     public void setSavePoint() {
         inCommand = true;
         journal.clear();
-        pending.clear();
     }
 
     /** Undoes every write since {@link #setSavePoint}. */
     public void rollbackToSavePoint() {
-        pending.clear();
         for (int i = journal.size() - 1; i >= 0; i--) {
             Undo u = journal.get(i);
             if (u.range() != null) {
@@ -191,23 +161,46 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
 
     /** The command succeeded: its writes go into the batch. */
     public void releaseSavePoint() {
-        for (Pending p : pending) {
-            append(p);
-        }
         endCommand();
     }
 
     private void endCommand() {
         inCommand = false;
         journal.clear();
-        pending.clear();
     }
 
     public int writeCount() {
         return writes;
     }
 
+    /**
+     * Writes the batch's final state: first its range deletes, then every key it touched, once, in
+     * key order (the overlay already holds the last value of each key and nothing a later range
+     * delete removed). A key written by a thousand commands of the batch costs one memtable insert.
+     */
     void commitTo(RocksEngine engine, WriteOptions wo) {
+        try {
+            for (Cf cf : Cf.values()) {
+                List<byte[][]> ranges = rangeDeletes[cf.ordinal()];
+                if (ranges != null) {
+                    for (byte[][] r : ranges) {
+                        batch.deleteRange(engine.handle(cf), r[0], r[1]);
+                    }
+                }
+                NavigableMap<byte[], Object> m = overlay[cf.ordinal()];
+                if (m != null) {
+                    for (Map.Entry<byte[], Object> e : m.entrySet()) {
+                        if (e.getValue() == TOMBSTONE) {
+                            batch.delete(engine.handle(cf), e.getKey());
+                        } else {
+                            batch.put(engine.handle(cf), e.getKey(), (byte[]) e.getValue());
+                        }
+                    }
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("batch write failed: " + e.getMessage(), e);
+        }
         if (batch.count() > 0) {
             engine.write(batch, wo);
         } else if (wo.sync()) {

@@ -11,7 +11,12 @@ import io.basalt.server.resp.RedisException;
 import io.basalt.server.resp.Reply;
 import io.basalt.server.storage.encoding.RedisType;
 import io.basalt.server.storage.types.Entry;
+import io.basalt.server.storage.types.FieldMap;
 import io.basalt.server.storage.types.KeyspaceTxn;
+import io.basalt.server.storage.types.ListValue;
+import io.basalt.server.storage.types.SortedSet;
+import java.util.ArrayList;
+import java.util.List;
 
 /** DUMP and RESTORE in Redis's RDB serialization format, interchangeable with real Redis. */
 public final class DumpCommands {
@@ -27,10 +32,31 @@ public final class DumpCommands {
         if (!e.exists()) {
             return Reply.NULL;
         }
-        if (e.type() != RedisType.STRING) {
-            throw new RedisException("ERR DUMP of " + e.type().typeName() + " values is not supported yet");
-        }
-        return Reply.bulk(RdbWriter.dumpString(e.stringValue()));
+        io.basalt.server.storage.types.Keyspace ks = ctx.keyspace();
+        return Reply.bulk(switch (e.type()) {
+            case STRING -> RdbWriter.dumpString(e.stringValue());
+            case HASH -> {
+                FieldMap h = FieldMap.of(ks, e, RedisType.HASH);
+                yield RdbWriter.dumpHash(h.all(true), h.encoding().equals("listpack"));
+            }
+            case SET -> {
+                FieldMap set = FieldMap.of(ks, e, RedisType.SET);
+                yield RdbWriter.dumpSet(set.all(false), set.encoding().equals("intset"));
+            }
+            case ZSET -> {
+                SortedSet z = SortedSet.of(ks, e);
+                List<SortedSet.Item> items = z.all();
+                List<byte[]> members = new ArrayList<>(items.size());
+                double[] scores = new double[items.size()];
+                for (int i = 0; i < items.size(); i++) {
+                    members.add(items.get(i).member());
+                    scores[i] = items.get(i).score();
+                }
+                yield RdbWriter.dumpZset(members, scores, z.encoding().equals("listpack"));
+            }
+            case LIST -> RdbWriter.dumpList(ListValue.of(ks, e).all());
+            default -> throw new RedisException("ERR DUMP of " + e.type().typeName() + " values is not supported");
+        });
     }
 
     record RestoreOptions(long ttl, boolean replace, boolean absTtl) {
@@ -95,7 +121,45 @@ public final class DumpCommands {
             ks.delete(e); // already expired: nothing is created (a replaced key is gone), as in Redis
             return Reply.OK;
         }
-        ks.putString(e, v.string(), at);
+        switch (v.rdbType()) {
+            case RdbWriter.TYPE_STRING -> ks.putString(e, v.string(), at);
+            case RdbWriter.TYPE_HASH -> {
+                ks.delete(e);
+                FieldMap h = FieldMap.of(ks, a.bytes(1), RedisType.HASH);
+                for (int i = 0; i < v.items().size(); i += 2) {
+                    h.put(v.items().get(i), v.items().get(i + 1));
+                }
+                h.save();
+            }
+            case RdbWriter.TYPE_SET -> {
+                ks.delete(e);
+                FieldMap set = FieldMap.of(ks, a.bytes(1), RedisType.SET);
+                for (byte[] m : v.items()) {
+                    set.put(m, FieldMap.NO_VALUE);
+                }
+                set.save();
+            }
+            case RdbWriter.TYPE_ZSET -> {
+                ks.delete(e);
+                SortedSet z = SortedSet.of(ks, a.bytes(1));
+                for (int i = 0; i < v.items().size(); i++) {
+                    z.put(v.items().get(i), v.scores()[i]);
+                }
+                z.save();
+            }
+            case RdbWriter.TYPE_LIST -> {
+                ks.delete(e);
+                ListValue l = ListValue.of(ks, a.bytes(1));
+                for (byte[] el : v.items()) {
+                    l.push(false, el);
+                }
+                l.save();
+            }
+            default -> throw new RedisException("ERR Bad data format");
+        }
+        if (at != 0 && v.rdbType() != RdbWriter.TYPE_STRING) {
+            ks.setExpire(ks.entry(a.bytes(1)), at);
+        }
         return Reply.OK;
     }
 }

@@ -6,6 +6,19 @@ import java.io.ByteArrayOutputStream;
 public final class RdbWriter {
     public static final int RDB_VERSION = 10;
     public static final int TYPE_STRING = 0;
+    public static final int TYPE_LIST = 1;
+    public static final int TYPE_SET = 2;
+    public static final int TYPE_ZSET = 3;
+    public static final int TYPE_HASH = 4;
+    public static final int TYPE_ZSET_2 = 5;
+    public static final int TYPE_LIST_ZIPLIST = 10;
+    public static final int TYPE_SET_INTSET = 11;
+    public static final int TYPE_ZSET_ZIPLIST = 12;
+    public static final int TYPE_HASH_ZIPLIST = 13;
+    public static final int TYPE_LIST_QUICKLIST = 14;
+    public static final int TYPE_HASH_LISTPACK = 16;
+    public static final int TYPE_ZSET_LISTPACK = 17;
+    public static final int TYPE_LIST_QUICKLIST_2 = 18;
 
     private static final int ENC_INT8 = 0;
     private static final int ENC_INT16 = 1;
@@ -19,6 +32,111 @@ public final class RdbWriter {
         RdbWriter w = new RdbWriter();
         w.out.write(TYPE_STRING);
         w.writeString(value);
+        return w.finishPayload();
+    }
+
+    /** DUMP of a hash: {@code fieldsAndValues} = field, value, …; listpack or hashtable encoding. */
+    public static byte[] dumpHash(java.util.List<byte[]> fieldsAndValues, boolean listpack) {
+        RdbWriter w = new RdbWriter();
+        if (listpack) {
+            w.out.write(TYPE_HASH_LISTPACK);
+            w.writeString(Listpack.encode(fieldsAndValues));
+        } else {
+            w.out.write(TYPE_HASH);
+            w.writeLength(fieldsAndValues.size() / 2);
+            for (byte[] b : fieldsAndValues) {
+                w.writeString(b);
+            }
+        }
+        return w.finishPayload();
+    }
+
+    /** DUMP of a set: an intset when every member is an integer and {@code intset}, else a hashtable. */
+    public static byte[] dumpSet(java.util.List<byte[]> members, boolean intset) {
+        RdbWriter w = new RdbWriter();
+        if (intset) {
+            long[] v = new long[members.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = io.basalt.server.dispatch.Args.parseLong(members.get(i));
+            }
+            java.util.Arrays.sort(v);
+            w.out.write(TYPE_SET_INTSET);
+            w.writeString(Intset.encode(v));
+        } else {
+            w.out.write(TYPE_SET);
+            w.writeLength(members.size());
+            for (byte[] b : members) {
+                w.writeString(b);
+            }
+        }
+        return w.finishPayload();
+    }
+
+    /** DUMP of a sorted set given in ascending (score, member) order. */
+    public static byte[] dumpZset(java.util.List<byte[]> members, double[] scores, boolean listpack) {
+        RdbWriter w = new RdbWriter();
+        if (listpack) {
+            java.util.List<byte[]> items = new java.util.ArrayList<>(members.size() * 2);
+            for (int i = 0; i < members.size(); i++) {
+                items.add(members.get(i));
+                items.add(scoreText(scores[i]));
+            }
+            w.out.write(TYPE_ZSET_LISTPACK);
+            w.writeString(Listpack.encode(items));
+        } else {
+            w.out.write(TYPE_ZSET_2);
+            w.writeLength(members.size());
+            for (int i = members.size() - 1; i >= 0; i--) { // Redis writes from the tail
+                w.writeString(members.get(i));
+                long bits = Double.doubleToRawLongBits(scores[i]);
+                for (int b = 0; b < 8; b++) {
+                    w.out.write((int) (bits >>> (8 * b)));
+                }
+            }
+        }
+        return w.finishPayload();
+    }
+
+    /** A score as Redis's d2string writes it into a listpack. */
+    static byte[] scoreText(double d) {
+        String t;
+        if (Double.isInfinite(d)) {
+            t = d > 0 ? "inf" : "-inf";
+        } else if (d == 0) {
+            t = Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
+        } else if (d > -4503599627370495.0 && d < 4503599627370496.0 && d == (double) (long) d) {
+            t = Long.toString((long) d);
+        } else {
+            t = io.basalt.server.resp.RespWriter.g17(d);
+        }
+        return t.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** DUMP of a list: a quicklist of listpack nodes of up to 8 KB (list-max-listpack-size -2). */
+    public static byte[] dumpList(java.util.List<byte[]> elements) {
+        java.util.List<java.util.List<byte[]>> nodes = new java.util.ArrayList<>();
+        java.util.List<byte[]> cur = new java.util.ArrayList<>();
+        long size = 7;
+        for (byte[] e : elements) {
+            long add = e.length + 11;
+            if (!cur.isEmpty() && size + add > 8192) {
+                nodes.add(cur);
+                cur = new java.util.ArrayList<>();
+                size = 7;
+            }
+            cur.add(e);
+            size += add;
+        }
+        if (!cur.isEmpty()) {
+            nodes.add(cur);
+        }
+        RdbWriter w = new RdbWriter();
+        w.out.write(TYPE_LIST_QUICKLIST_2);
+        w.writeLength(nodes.size());
+        for (java.util.List<byte[]> n : nodes) {
+            w.writeLength(2); // packed container
+            w.writeString(Listpack.encode(n));
+        }
         return w.finishPayload();
     }
 

@@ -24,7 +24,7 @@ public final class CommandTable {
             ListCommandSpecs.all(),
             SetCommandSpecs.all(),
             ZSetCommandSpecs.all(),
-//G            GeoCommandSpecs.all(),
+            GeoCommandSpecs.all(),
             SortCommandSpecs.all(),
             List.of()));
 

@@ -19,6 +19,7 @@ public final class Families {
         ZSetCommands.register(r);
         ListCommands.register(r);
         SortCommands.register(r);
+        GeoCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

@@ -84,6 +84,9 @@ public sealed interface Reply {
     /** RESP3 double; RESP2 renders a bulk string formatted like Redis does. */
     record DoubleReply(double value) implements Reply {}
 
+    /** A double already formatted (GEOPOS's human long double): a bulk string in RESP2, a double in RESP3. */
+    record DoubleText(String text) implements Reply {}
+
     /** A blocking command found nothing to serve: the connection waits for a write to its keys. Never sent. */
     record Blocked() implements Reply {}
 

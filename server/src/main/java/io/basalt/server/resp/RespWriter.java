@@ -75,6 +75,13 @@ public final class RespWriter {
                     write(r, out, proto);
                 }
             }
+        } else if (reply instanceof Reply.DoubleText t) {
+            if (proto >= 3) {
+                out.writeByte(',');
+                writeLine(out, t.text());
+            } else {
+                writeBulk(out, t.text().getBytes(StandardCharsets.US_ASCII));
+            }
         } else if (reply instanceof Reply.DoubleReply d) {
             String text = formatDouble(d.value());
             if (proto >= 3) {

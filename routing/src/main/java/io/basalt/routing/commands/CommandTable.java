@@ -26,6 +26,7 @@ public final class CommandTable {
             ZSetCommandSpecs.all(),
             GeoCommandSpecs.all(),
             SortCommandSpecs.all(),
+            HllCommandSpecs.all(),
             List.of()));
 
     private final Map<String, CommandSpec> byName;

@@ -20,6 +20,7 @@ public final class Families {
         ListCommands.register(r);
         SortCommands.register(r);
         GeoCommands.register(r);
+        HllCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

@@ -149,6 +149,24 @@ public final class Args {
         if (b.length == 0 || b.length > 5000) {
             return null;
         }
+        if (b.length <= 15) {
+            // fast path: plain decimal integers (scores like "0", "42", "-7") are exact doubles
+            int i = b[0] == '-' ? 1 : 0;
+            if (i < b.length) {
+                long v = 0;
+                for (int j = i; j < b.length; j++) {
+                    int c = b[j] - '0';
+                    if (c < 0 || c > 9) {
+                        v = -1;
+                        break;
+                    }
+                    v = v * 10 + c;
+                }
+                if (v >= 0) {
+                    return i == 1 ? -(double) v : (double) v;
+                }
+            }
+        }
         String s = new String(b, StandardCharsets.US_ASCII);
         if (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
             return null;

@@ -14,6 +14,8 @@ public final class Store implements AutoCloseable {
 
     private final RocksEngine engine;
     private final KeyCounts counts = new KeyCounts();
+    /** Count changes of the open batch; reused (its arrays cover every slot, too big to allocate per batch). */
+    private final KeyCounts.Delta batchDelta = new KeyCounts.Delta();
     /** The last composite version handed out (persisted in SYSTEM with each batch that allocates). */
     private long lastVersion;
 
@@ -58,7 +60,7 @@ public final class Store implements AutoCloseable {
      */
     public final class Batch implements AutoCloseable {
         private final BatchTxn txn = engine.begin();
-        private final KeyCounts.Delta delta = new KeyCounts.Delta();
+        private final KeyCounts.Delta delta = batchDelta;
         private KeyspaceTxn current;
         private long version = lastVersion;
 
@@ -107,6 +109,7 @@ public final class Store implements AutoCloseable {
 
         @Override
         public void close() {
+            delta.clear();
             txn.close();
         }
     }

@@ -64,8 +64,26 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
         if (inDeletedRange(cf, key)) {
             return null;
         }
-        return engine.get(cf, key);
+        if (cf != Cf.META) {
+            return engine.get(cf, key);
+        }
+        // metadata read by many commands of the batch (a hot key) costs one RocksDB lookup; only the
+        // applier writes, so committed state cannot change under the batch, and the batch's own
+        // writes are found in the overlay first
+        io.basalt.server.util.ByteKey k = new io.basalt.server.util.ByteKey(key);
+        byte[] cached = metaReads.get(k);
+        if (cached != null) {
+            return cached == NOTHING ? null : cached;
+        }
+        byte[] v = engine.get(cf, key);
+        if (metaReads.size() < 65_536) {
+            metaReads.put(k, v == null ? NOTHING : v);
+        }
+        return v;
     }
+
+    private static final byte[] NOTHING = new byte[0];
+    private final java.util.HashMap<io.basalt.server.util.ByteKey, byte[]> metaReads = new java.util.HashMap<>();
 
     boolean inDeletedRange(Cf cf, byte[] key) {
         List<byte[][]> ranges = rangeDeletes[cf.ordinal()];

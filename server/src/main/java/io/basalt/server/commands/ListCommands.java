@@ -48,7 +48,7 @@ public final class ListCommands {
             side(a, 4);
         });
         r.write("rpoplpush", ctx -> move(ctx, false, true));
-        r.write("lmpop", ctx -> mpop(ctx, 1, false), (a, c) -> MpopArgs.parse(a, 1));
+        r.write("lmpop", ctx -> mpop(ctx, 1, false), (a, c) -> MultiKeyArgs.Pop.parse(a, 1, "LEFT", "RIGHT"));
         r.write("blpop", ctx -> bpop(ctx, true), (a, c) -> timeout(a, a.size() - 1));
         r.write("brpop", ctx -> bpop(ctx, false), (a, c) -> timeout(a, a.size() - 1));
         r.write("blmove", ctx -> blocking(move(ctx, side(ctx.args(), 3), side(ctx.args(), 4)), Reply.NULL),
@@ -60,7 +60,7 @@ public final class ListCommands {
         r.write("brpoplpush", ctx -> blocking(move(ctx, false, true), Reply.NULL), (a, c) -> timeout(a, 3));
         r.write("blmpop", ctx -> mpop(ctx, 2, true), (a, c) -> {
             timeout(a, 1);
-            MpopArgs.parse(a, 2);
+            MultiKeyArgs.Pop.parse(a, 2, "LEFT", "RIGHT");
         });
     }
 
@@ -357,42 +357,15 @@ public final class ListCommands {
         return Reply.bulk(e);
     }
 
-    /** LMPOP / BLMPOP arguments: numkeys key… LEFT|RIGHT [COUNT n], from argument {@code at}. */
-    record MpopArgs(int firstKey, int numKeys, boolean left, long count) {
-        static MpopArgs parse(Args a, int at) {
-            long numkeys = a.longValue(at, "ERR numkeys should be greater than 0");
-            if (numkeys <= 0) {
-                throw new RedisException("ERR numkeys should be greater than 0");
-            }
-            if (numkeys > a.size() - at - 2) {
-                throw Errors.syntax();
-            }
-            int i = at + 1 + (int) numkeys;
-            boolean left = side(a, i);
-            long count = -1;
-            for (i++; i < a.size(); i++) {
-                if (a.is(i, "COUNT") && i + 1 < a.size() && count == -1) {
-                    count = a.longValue(++i, "ERR count should be greater than 0");
-                    if (count <= 0) {
-                        throw new RedisException("ERR count should be greater than 0");
-                    }
-                } else {
-                    throw Errors.syntax();
-                }
-            }
-            return new MpopArgs(at + 1, (int) numkeys, left, count == -1 ? 1 : count);
-        }
-    }
-
     static Reply mpop(ApplyContext ctx, int at, boolean block) {
-        MpopArgs m = MpopArgs.parse(ctx.args(), at);
+        MultiKeyArgs.Pop m = MultiKeyArgs.Pop.parse(ctx.args(), at, "LEFT", "RIGHT");
         for (int i = 0; i < m.numKeys(); i++) {
             byte[] key = ctx.args().bytes(m.firstKey() + i);
             ListValue l = ListValue.of(ctx.keyspace(), key);
             if (l.exists()) {
                 List<Reply> out = new ArrayList<>();
                 for (long c = 0; c < m.count() && l.size() > 0; c++) {
-                    out.add(Reply.bulk(l.pop(m.left())));
+                    out.add(Reply.bulk(l.pop(m.first())));
                 }
                 l.save();
                 return Reply.array(Reply.bulk(key), Reply.array(out));

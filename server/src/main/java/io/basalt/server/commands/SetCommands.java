@@ -247,24 +247,9 @@ public final class SetCommands {
 
     static Reply sintercard(CommandContext ctx) {
         Args a = ctx.args();
-        long numkeys = a.longValue(1, "ERR numkeys should be greater than 0");
-        if (numkeys <= 0) {
-            throw new RedisException("ERR numkeys should be greater than 0");
-        }
-        if (numkeys > a.size() - 2) {
-            throw new RedisException("ERR Number of keys can't be greater than number of args");
-        }
-        long limit = 0;
-        for (int i = 2 + (int) numkeys; i < a.size(); i++) {
-            if (a.is(i, "LIMIT") && i + 1 < a.size()) {
-                limit = a.longValue(++i, "ERR LIMIT can't be negative");
-                if (limit < 0) {
-                    throw new RedisException("ERR LIMIT can't be negative");
-                }
-            } else {
-                throw io.basalt.server.resp.Errors.syntax();
-            }
-        }
+        MultiKeyArgs.Card c = MultiKeyArgs.Card.parse(a, "ERR numkeys should be greater than 0");
+        int numkeys = c.numKeys();
+        long limit = c.limit();
         return Reply.integer(inter(ctx.keyspace(), a, 2, 2 + (int) numkeys, limit).size());
     }
 

@@ -66,7 +66,7 @@ public final class ZSetCommands {
         r.write("zremrangebylex", ctx -> zremrange(ctx, Kind.LEX), (a, c) -> Range.parse(a, 2, 3, Kind.LEX, false));
         r.write("zpopmin", ctx -> zpop(ctx, false), (a, c) -> popCount(a));
         r.write("zpopmax", ctx -> zpop(ctx, true), (a, c) -> popCount(a));
-        r.write("zmpop", ctx -> zmpop(ctx, 1), (a, c) -> MpopArgs.parse(a, 1));
+        r.write("zmpop", ctx -> zmpop(ctx, 1), (a, c) -> MultiKeyArgs.Pop.parse(a, 1, "MAX", "MIN"));
         r.read("zrandmember", ZSetCommands::zrandmember);
         r.read("zunion", ctx -> combineReply(ctx, Op.UNION));
         r.read("zinter", ctx -> combineReply(ctx, Op.INTER));
@@ -83,7 +83,7 @@ public final class ZSetCommands {
             return r2 instanceof Reply.NullArray ? Reply.BLOCKED : r2;
         }, (a, c) -> {
             ListCommands.timeout(a, 1);
-            MpopArgs.parse(a, 2);
+            MultiKeyArgs.Pop.parse(a, 2, "MAX", "MIN");
         });
     }
 
@@ -590,49 +590,15 @@ public final class ZSetCommands {
         return count == null ? items(items, true, false) : pairs(items);
     }
 
-    /** ZMPOP / BZMPOP arguments: numkeys key… MIN|MAX [COUNT n], from argument {@code at}. */
-    record MpopArgs(int firstKey, int numKeys, boolean max, long count) {
-        static MpopArgs parse(Args a, int at) {
-            long numkeys = a.longValue(at, "ERR numkeys should be greater than 0");
-            if (numkeys <= 0) {
-                throw new RedisException("ERR numkeys should be greater than 0");
-            }
-            if (numkeys > a.size() - at - 2) {
-                throw Errors.syntax();
-            }
-            int i = at + 1 + (int) numkeys;
-            boolean max;
-            if (a.is(i, "MIN")) {
-                max = false;
-            } else if (a.is(i, "MAX")) {
-                max = true;
-            } else {
-                throw Errors.syntax();
-            }
-            long count = -1;
-            for (i++; i < a.size(); i++) {
-                if (a.is(i, "COUNT") && i + 1 < a.size() && count == -1) {
-                    count = a.longValue(++i, "ERR count should be greater than 0");
-                    if (count <= 0) {
-                        throw new RedisException("ERR count should be greater than 0");
-                    }
-                } else {
-                    throw Errors.syntax();
-                }
-            }
-            return new MpopArgs(at + 1, (int) numkeys, max, count == -1 ? 1 : count);
-        }
-    }
-
     /** ZMPOP: the first non-empty sorted set's popped elements as [key, [[member, score]…]], or a null array. */
     static Reply zmpop(ApplyContext ctx, int at) {
-        MpopArgs m = MpopArgs.parse(ctx.args(), at);
+        MultiKeyArgs.Pop m = MultiKeyArgs.Pop.parse(ctx.args(), at, "MAX", "MIN");
         KeyspaceTxn ks = ctx.keyspace();
         for (int i = 0; i < m.numKeys(); i++) {
             byte[] key = ctx.args().bytes(m.firstKey() + i);
             SortedSet z = zset(ks, key);
             if (z.exists()) {
-                List<Item> items = pop(z, m.max(), m.count());
+                List<Item> items = pop(z, m.first(), m.count());
                 return Reply.array(Reply.bulk(key), items(items, true, true));
             }
         }
@@ -873,24 +839,9 @@ public final class ZSetCommands {
 
     static Reply zintercard(CommandContext ctx) {
         Args a = ctx.args();
-        long numkeys = a.longValue(1);
-        if (numkeys <= 0) {
-            throw new RedisException("ERR at least 1 input key is needed for 'zintercard' command");
-        }
-        if (numkeys > a.size() - 2) {
-            throw new RedisException("ERR Number of keys can't be greater than number of args");
-        }
-        long limit = 0;
-        for (int i = 2 + (int) numkeys; i < a.size(); i++) {
-            if (a.is(i, "LIMIT") && i + 1 < a.size()) {
-                limit = a.longValue(++i, "ERR LIMIT can't be negative");
-                if (limit < 0) {
-                    throw new RedisException("ERR LIMIT can't be negative");
-                }
-            } else {
-                throw Errors.syntax();
-            }
-        }
+        MultiKeyArgs.Card c0 = MultiKeyArgs.Card.parse(a, "ERR at least 1 input key is needed for 'zintercard' command");
+        int numkeys = c0.numKeys();
+        long limit = c0.limit();
         List<byte[]> argv = new ArrayList<>(a.list().subList(0, 2 + (int) numkeys));
         Combined c = combine(ctx.keyspace(), new Args(argv), Op.INTER, 1, true);
         long n = c.items().size();

@@ -343,16 +343,7 @@ public final class FieldMap {
         if (!dirty) {
             return;
         }
-        KeyspaceTxn t = txn();
-        if (size == 0) {
-            if (entry.storedMeta() != null) {
-                t.delete(entry);
-            }
-        } else {
-            long expireAt = entry.exists() ? entry.expireAt() : 0;
-            byte[] payload = packed != null ? Packed.encode(packed) : new byte[0];
-            t.put(entry, new Metadata(type, packed != null, expireAt, meta.version(), size, payload));
-        }
+        txn().saveComposite(entry, type, packed != null, meta.version(), size, packed != null ? Packed.encode(packed) : new byte[0]);
         dirty = false;
     }
 

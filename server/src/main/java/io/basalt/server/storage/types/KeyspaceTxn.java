@@ -125,6 +125,21 @@ public final class KeyspaceTxn extends Keyspace {
         put(dst, new Metadata(m.type(), false, expireAt, version, m.size(), m.payload()));
     }
 
+    /**
+     * Writes a composite's metadata after its members changed (keeping the key's expiry), or deletes
+     * the key when it became empty — the end of every FieldMap/SortedSet/ListValue change.
+     */
+    void saveComposite(Entry entry, io.basalt.server.storage.encoding.RedisType type, boolean packed, long version,
+            long size, byte[] payload) {
+        if (size == 0) {
+            if (entry.storedMeta() != null) {
+                delete(entry);
+            }
+            return;
+        }
+        put(entry, new Metadata(type, packed, entry.exists() ? entry.expireAt() : 0, version, size, payload));
+    }
+
     /** Updates only the expiry of a live key (EXPIRE/PERSIST), keeping value and version. */
     public void setExpire(Entry old, long expireAt) {
         put(old, old.meta().withExpireAt(expireAt));

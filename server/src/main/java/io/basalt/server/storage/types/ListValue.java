@@ -271,23 +271,15 @@ public final class ListValue {
         if (!dirty) {
             return;
         }
-        KeyspaceTxn t = txn();
-        if (size() == 0) {
-            if (entry.storedMeta() != null) {
-                t.delete(entry);
-            }
+        byte[] payload;
+        if (packed != null) {
+            payload = Packed.encode(packed);
         } else {
-            long expireAt = entry.exists() ? entry.expireAt() : 0;
-            byte[] payload;
-            if (packed != null) {
-                payload = Packed.encode(packed);
-            } else {
-                payload = new byte[16];
-                KeyCodec.putLong(payload, 0, head);
-                KeyCodec.putLong(payload, 8, tail);
-            }
-            t.put(entry, new Metadata(RedisType.LIST, packed != null, expireAt, meta.version(), size(), payload));
+            payload = new byte[16];
+            KeyCodec.putLong(payload, 0, head);
+            KeyCodec.putLong(payload, 8, tail);
         }
+        txn().saveComposite(entry, RedisType.LIST, packed != null, meta.version(), size(), payload);
         dirty = false;
     }
 

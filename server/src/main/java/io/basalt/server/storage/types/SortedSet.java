@@ -327,26 +327,18 @@ public final class SortedSet {
         if (!dirty) {
             return;
         }
-        KeyspaceTxn t = txn();
-        if (size == 0) {
-            if (entry.storedMeta() != null) {
-                t.delete(entry);
+        byte[] payload = new byte[0];
+        if (packed != null) {
+            List<byte[]> raw = new ArrayList<>(packed.size() * 2);
+            for (Item it : packed) {
+                raw.add(it.member());
+                byte[] sv = new byte[8];
+                KeyCodec.putLong(sv, 0, Double.doubleToRawLongBits(it.score()));
+                raw.add(sv);
             }
-        } else {
-            long expireAt = entry.exists() ? entry.expireAt() : 0;
-            byte[] payload = new byte[0];
-            if (packed != null) {
-                List<byte[]> raw = new ArrayList<>(packed.size() * 2);
-                for (Item it : packed) {
-                    raw.add(it.member());
-                    byte[] sv = new byte[8];
-                    KeyCodec.putLong(sv, 0, Double.doubleToRawLongBits(it.score()));
-                    raw.add(sv);
-                }
-                payload = Packed.encode(raw);
-            }
-            t.put(entry, new Metadata(RedisType.ZSET, packed != null, expireAt, meta.version(), size, payload));
+            payload = Packed.encode(raw);
         }
+        txn().saveComposite(entry, RedisType.ZSET, packed != null, meta.version(), size, payload);
         dirty = false;
     }
 

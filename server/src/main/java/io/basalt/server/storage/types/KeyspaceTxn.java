@@ -153,7 +153,7 @@ public final class KeyspaceTxn extends Keyspace {
     private void retire(Entry old, Metadata prev, Metadata next) {
         if (prev.type().composite() && !prev.packed()
                 && (next == null || next.type() != prev.type() || next.version() != prev.version() || next.packed())) {
-            retireVersion(old.userKey(), prev.version());
+            retireVersion(old.userKey(), prev.version(), prev.size());
         }
     }
 
@@ -174,9 +174,14 @@ public final class KeyspaceTxn extends Keyspace {
         return false;
     }
 
-    /** Records that a composite version's members (member layout) are garbage, for the collector. */
-    public void retireVersion(byte[] userKey, long version) {
-        txn.put(Cf.GARBAGE, KeyCodec.memberPrefix(userKey, version), new byte[0]);
+    /**
+     * Records that a composite version's members (member layout) are garbage, for the collector,
+     * with how many there were (so it can pick point deletes or a range delete).
+     */
+    public void retireVersion(byte[] userKey, long version, long members) {
+        byte[] v = new byte[8];
+        KeyCodec.putLong(v, 0, members);
+        txn.put(Cf.GARBAGE, KeyCodec.memberPrefix(userKey, version), v);
     }
 
     /** Deletes every key of the keyspace (FLUSHALL / FLUSHDB): range deletes, not key by key. */

@@ -219,13 +219,28 @@ public final class ListValue {
             return;
         }
         if (start > 0) {
-            txn().batch().deleteRange(Cf.DATA, KeyCodec.indexKey(prefix, head), KeyCodec.indexKey(prefix, head + start));
+            deletePositions(head, head + start);
         }
         if (stop < n - 1) {
-            txn().batch().deleteRange(Cf.DATA, KeyCodec.indexKey(prefix, head + stop + 1), KeyCodec.indexKey(prefix, tail));
+            deletePositions(head + stop + 1, tail);
         }
         tail = head + stop + 1;
         head = head + start;
+    }
+
+    /**
+     * Deletes the elements at positions [from, to). A few are deleted one by one: a capped list
+     * (LPUSH + LTRIM per write) must not leave a range tombstone per command, which RocksDB reads
+     * would have to skip over; many go in one range delete.
+     */
+    private void deletePositions(long from, long to) {
+        if (to - from <= 128) {
+            for (long p = from; p < to; p++) {
+                txn().batch().delete(Cf.DATA, KeyCodec.indexKey(prefix, p));
+            }
+        } else {
+            txn().batch().deleteRange(Cf.DATA, KeyCodec.indexKey(prefix, from), KeyCodec.indexKey(prefix, to));
+        }
     }
 
     /** Empties the list (LTRIM out of range). */
@@ -259,7 +274,7 @@ public final class ListValue {
             return;
         }
         if (head + from < tail) {
-            txn().batch().deleteRange(Cf.DATA, KeyCodec.indexKey(prefix, head + from), KeyCodec.indexKey(prefix, tail));
+            deletePositions(head + from, tail);
         }
         tail = head + from;
         for (byte[] e : rest) {

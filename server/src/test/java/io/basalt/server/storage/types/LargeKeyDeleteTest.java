@@ -77,6 +77,42 @@ class LargeKeyDeleteTest {
         }
     }
 
+    @Test
+    void smallMemberLayoutValuesAreCollectedEntryByEntry() throws Exception {
+        try (TestServer server = new TestServer(Map.of("hash-max-listpack-entries", "4", "zset-max-listpack-entries", "4"))) {
+            RocksEngine engine = server.server().node().store().engine();
+            var redis = server.lettuce();
+            for (int k = 0; k < 20; k++) {
+                Map<String, String> fields = new HashMap<>();
+                for (int i = 0; i < 100; i++) {
+                    fields.put("f" + i, "v" + i);
+                }
+                redis.hset("h" + k, fields);
+                redis.zadd("z" + k, 1.0, "a", 2.0, "b", 3.0, "c", 4.0, "d", 5.0, "e");
+            }
+            assertThat(empty(engine, Cf.DATA)).isFalse();
+            redis.flushall(); // range deletes everything at once
+            for (int k = 0; k < 20; k++) {
+                redis.hset("h" + k, Map.of("a", "1", "b", "2", "c", "3", "d", "4", "e", "5"));
+                redis.zadd("z" + k, 1.0, "a", 2.0, "b", 3.0, "c", 4.0, "d", 5.0, "e");
+            }
+            for (int k = 0; k < 20; k++) {
+                redis.del("h" + k);
+                redis.zadd("z" + k, 1.0, "a"); // overwrite below: DEL then re-create packed
+                redis.del("z" + k);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> garbageEmpty(engine) && empty(engine, Cf.DATA) && empty(engine, Cf.SCORE));
+            assertThat(redis.dbsize()).isZero();
+        }
+    }
+
+    private static boolean empty(RocksEngine engine, Cf cf) {
+        try (KvCursor c = engine.reader().cursor(cf, null, null)) {
+            c.seekToFirst();
+            return !c.valid();
+        }
+    }
+
     private static boolean garbageEmpty(RocksEngine engine) {
         try (KvCursor c = engine.reader().cursor(Cf.GARBAGE, null, null)) {
             c.seekToFirst();

@@ -182,7 +182,7 @@ public final class ListValue {
         }
         long pos = left ? head : tail - 1;
         byte[] k = KeyCodec.indexKey(prefix, pos);
-        byte[] e = ks.kv().get(Cf.DATA, k);
+        byte[] e = txn().batch().getAhead(Cf.DATA, k, KeyCodec.indexKey(prefix, head), KeyCodec.indexKey(prefix, tail), !left, 64);
         txn().batch().delete(Cf.DATA, k);
         if (left) {
             head++;

@@ -39,6 +39,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final ExpirySweeper sweeper;
     private final io.basalt.server.net.BlockedClients blockedClients = new io.basalt.server.net.BlockedClients();
+    private final io.basalt.server.dispatch.Watches watches = new io.basalt.server.dispatch.Watches();
     private final io.basalt.server.storage.types.Collector collector;
     private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
@@ -63,6 +64,7 @@ public final class Node implements AutoCloseable {
         this.applier = new Applier(store, registry, () -> config.getLong("proto-max-bulk-len"),
                 () -> io.basalt.server.storage.types.Encodings.of(config));
         applier.addListener(blockedClients);
+        applier.attach(this, watches);
         this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                 () -> "always".equals(config.get("appendfsync")));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -94,6 +96,10 @@ public final class Node implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(Node.class).warn("garbage collection pass failed", e);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public io.basalt.server.dispatch.Watches watches() {
+        return watches;
     }
 
     public io.basalt.server.net.BlockedClients blockedClients() {

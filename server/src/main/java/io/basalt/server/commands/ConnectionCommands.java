@@ -37,6 +37,9 @@ public final class ConnectionCommands {
         r.read("auth", ConnectionCommands::auth);
         r.read("hello", ConnectionCommands::hello);
         r.read("monitor", ctx -> {
+            if (ctx.nested()) {
+                throw new RedisException("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            }
             ctx.node().clients().addMonitor(ctx.session());
             return Reply.OK;
         });
@@ -105,6 +108,10 @@ public final class ConnectionCommands {
         s.noEvict(false);
         s.noTouch(false);
         s.readonly(false);
+        if (s.inMulti()) {
+            s.endMulti();
+        }
+        s.unwatch(ctx.node().watches());
         if (s.monitor()) {
             s.monitor(false);
             ctx.node().clients().removeMonitor(s);

@@ -15,6 +15,9 @@ public final class ApplyContext {
     private final KeyspaceTxn keyspace;
     private final long maxBulkLen;
     private SplittableRandom random;
+    private io.basalt.server.Node node;
+    private ClientSession session;
+    private CommandRunner runner;
 
     public ApplyContext(Args args, long nowMs, long seed, KeyspaceTxn keyspace, long maxBulkLen) {
         this.args = args;
@@ -39,6 +42,32 @@ public final class ApplyContext {
             random = new SplittableRandom(seed);
         }
         return random;
+    }
+
+    /**
+     * Makes {@link #runner} available: the node whose command table and handlers nested commands
+     * use, and the session of the client that sent the command ({@code null} where no client is
+     * attached, as on a replica).
+     */
+    public ApplyContext bind(io.basalt.server.Node node, ClientSession session) {
+        this.node = node;
+        this.session = session;
+        return this;
+    }
+
+    /** Runs further commands inside this one, in this batch (EXEC, scripts). */
+    public CommandRunner runner() {
+        if (runner == null) {
+            if (node == null) {
+                throw new IllegalStateException("nested commands need an applier bound to a node");
+            }
+            runner = new CommandRunner(node, session, keyspace, nowMs, random(), maxBulkLen);
+        }
+        return runner;
+    }
+
+    public ClientSession session() {
+        return session;
     }
 
     public KeyspaceTxn keyspace() {

@@ -155,6 +155,69 @@ public final class ClientSession {
         return closing;
     }
 
+    // MULTI/EXEC state (event loop only)
+    private java.util.List<java.util.List<byte[]>> multi;
+    private boolean multiError;
+    private Watches.Watch watch;
+
+    public boolean inMulti() {
+        return multi != null;
+    }
+
+    public void beginMulti() {
+        multi = new java.util.ArrayList<>();
+        multiError = false;
+    }
+
+    /** Queues a command inside MULTI. */
+    public void queue(java.util.List<byte[]> argv) {
+        multi.add(argv);
+    }
+
+    /** A command was refused while queuing: EXEC will reply EXECABORT. */
+    public void flagMultiError() {
+        multiError = true;
+    }
+
+    public boolean multiError() {
+        return multiError;
+    }
+
+    /** Ends MULTI, returning what was queued. */
+    public java.util.List<java.util.List<byte[]>> endMulti() {
+        java.util.List<java.util.List<byte[]>> q = multi;
+        multi = null;
+        multiError = false;
+        return q;
+    }
+
+    /** This connection's watched keys ({@code null} if it watches none). */
+    public Watches.Watch watch() {
+        return watch;
+    }
+
+    public Watches.Watch watchOrCreate() {
+        if (watch == null) {
+            watch = new Watches.Watch();
+        }
+        return watch;
+    }
+
+    /** Hands the watch over to an EXEC (which unregisters it once checked). */
+    public Watches.Watch takeWatch() {
+        Watches.Watch w = watch;
+        watch = null;
+        return w;
+    }
+
+    /** Forgets the watched keys (UNWATCH, DISCARD, RESET, disconnect). */
+    public void unwatch(Watches watches) {
+        if (watch != null) {
+            watches.unwatch(watch);
+            watch = null;
+        }
+    }
+
     public String remoteAddress() {
         return format(channel == null ? null : channel.remoteAddress());
     }

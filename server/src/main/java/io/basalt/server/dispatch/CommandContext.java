@@ -12,6 +12,8 @@ public final class CommandContext implements AutoCloseable {
     private final Node node;
     private Keyspace keyspace;
     private long now;
+    /** Set when the command runs inside an apply (EXEC, scripts): the batch's view, not ours to close. */
+    private final boolean borrowed;
 
     public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node) {
         this(args, spec, session, node, 0);
@@ -24,6 +26,23 @@ public final class CommandContext implements AutoCloseable {
         this.session = session;
         this.node = node;
         this.now = nowMs;
+        this.borrowed = false;
+    }
+
+    /** A command run inside an apply (EXEC, a script): it sees {@code keyspace}, the batch's state. */
+    public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node, long nowMs, Keyspace keyspace) {
+        this.args = args;
+        this.spec = spec;
+        this.session = session;
+        this.node = node;
+        this.now = nowMs;
+        this.keyspace = keyspace;
+        this.borrowed = true;
+    }
+
+    /** Whether this command runs inside an apply (MULTI/EXEC, a script) rather than on its connection. */
+    public boolean nested() {
+        return borrowed;
     }
 
     public Args args() {
@@ -68,7 +87,7 @@ public final class CommandContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (keyspace != null) {
+        if (keyspace != null && !borrowed) {
             keyspace.close();
             keyspace = null;
         }

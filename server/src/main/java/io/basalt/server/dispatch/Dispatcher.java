@@ -27,24 +27,11 @@ public final class Dispatcher {
     }
 
     public Resolved resolve(List<byte[]> argv, ClientSession session) {
-        CommandSpec spec = node.table().lookup(argv.get(0));
-        if (spec == null) {
-            return reject(null, unknownCommand(argv));
-        }
-        if (!spec.arityAccepts(argv.size())) {
-            return reject(spec, Errors.wrongArgs(spec.name()).reply());
-        }
-        if (!spec.subcommands().isEmpty() && argv.size() > 1) {
-            String subName = new String(argv.get(1), StandardCharsets.UTF_8);
-            CommandSpec sub = node.table().lookupSub(spec, subName);
-            if (sub == null) {
-                return reject(spec, Reply.error("ERR unknown subcommand '" + sanitize(subName, 128) + "'. Try "
-                        + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP."));
-            }
-            if (!sub.arityAccepts(argv.size())) {
-                return reject(sub, Errors.wrongArgs(sub.name()).reply());
-            }
-            spec = sub;
+        CommandSpec spec;
+        try {
+            spec = lookup(node.table(), argv);
+        } catch (Unresolved e) {
+            return reject(e.spec, e.reply());
         }
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             return reject(spec, Reply.error(Errors.NOAUTH));
@@ -54,6 +41,51 @@ public final class Dispatcher {
             return reject(spec, Reply.error("ERR command '" + spec.name() + "' is not implemented"));
         }
         return new Resolved(spec, handler, null);
+    }
+
+    /** A request that names no command the table knows, or with the wrong number of arguments. */
+    public static final class Unresolved extends RuntimeException {
+        /** The command (or container command) named, if any; {@code null} for unknown commands. */
+        public final CommandSpec spec;
+        /** The request's arity is wrong (as opposed to an unknown command or subcommand). */
+        public final boolean arity;
+
+        private final Reply.Error reply;
+
+        Unresolved(CommandSpec spec, boolean arity, Reply.Error reply) {
+            super(reply.text(), null, false, false);
+            this.spec = spec;
+            this.arity = arity;
+            this.reply = reply;
+        }
+
+        public Reply.Error reply() {
+            return reply;
+        }
+    }
+
+    /** The command (or subcommand) a request names, checked for arity, with Redis's exact errors. */
+    public static CommandSpec lookup(io.basalt.routing.commands.CommandTable table, List<byte[]> argv) {
+        CommandSpec spec = table.lookup(argv.get(0));
+        if (spec == null) {
+            throw new Unresolved(null, false, (Reply.Error) unknownCommand(argv));
+        }
+        if (!spec.arityAccepts(argv.size())) {
+            throw new Unresolved(spec, true, (Reply.Error) Errors.wrongArgs(spec.name()).reply());
+        }
+        if (!spec.subcommands().isEmpty() && argv.size() > 1) {
+            String subName = new String(argv.get(1), StandardCharsets.UTF_8);
+            CommandSpec sub = table.lookupSub(spec, subName);
+            if (sub == null) {
+                throw new Unresolved(spec, false, (Reply.Error) Reply.error("ERR unknown subcommand '" + sanitize(subName, 128)
+                        + "'. Try " + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP."));
+            }
+            if (!sub.arityAccepts(argv.size())) {
+                throw new Unresolved(sub, true, (Reply.Error) Errors.wrongArgs(sub.name()).reply());
+            }
+            spec = sub;
+        }
+        return spec;
     }
 
     private Resolved reject(CommandSpec spec, Reply error) {

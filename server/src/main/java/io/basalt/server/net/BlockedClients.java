@@ -1,7 +1,5 @@
 package io.basalt.server.net;
 
-import io.basalt.routing.commands.CommandSpec;
-import io.basalt.routing.commands.CommandTable;
 import io.basalt.server.resp.Reply;
 import io.basalt.server.util.ByteKey;
 import io.basalt.server.write.Applier;
@@ -18,7 +16,8 @@ import java.util.Map;
  * waiter re-proposes its command through the write path (so the pop itself is replicated and
  * deterministic like any write). The first retry to apply gets the element; the others find the
  * key empty again and keep waiting in their place. One mechanism for every blocking command and
- * every kind of write (push, move, store, rename, restore, …): the keys come from the command table.
+ * every kind of write (push, move, store, rename, restore, inside MULTI or a script): the keys are
+ * those the batch actually changed, as storage reports them.
  */
 public final class BlockedClients implements Applier.ApplyListener {
     /** A blocked command: the keys it waits on and how to retry it. */
@@ -56,28 +55,16 @@ public final class BlockedClients implements Applier.ApplyListener {
     }
 
     @Override
-    public void applied(List<Proposal> proposals, List<Reply> replies) {
+    public void applied(List<Proposal> proposals, List<Reply> replies, List<byte[]> modifiedKeys) {
         if (count == 0) {
             return;
         }
         LinkedHashSet<Waiter> wake = new LinkedHashSet<>();
         synchronized (this) {
-            for (int i = 0; i < proposals.size(); i++) {
-                Reply r = replies.get(i);
-                if (r instanceof Reply.Error || r instanceof Reply.Blocked) {
-                    continue;
-                }
-                Proposal p = proposals.get(i);
-                CommandSpec spec = CommandTable.get().lookup(p.name());
-                if (spec == null) {
-                    continue;
-                }
-                List<byte[]> args = p.args();
-                for (int pos : spec.keyPositions(args)) {
-                    ArrayDeque<Waiter> q = byKey.get(new ByteKey(args.get(pos)));
-                    if (q != null) {
-                        wake.addAll(q);
-                    }
+            for (byte[] key : modifiedKeys) {
+                ArrayDeque<Waiter> q = byKey.get(new ByteKey(key));
+                if (q != null) {
+                    wake.addAll(q);
                 }
             }
         }

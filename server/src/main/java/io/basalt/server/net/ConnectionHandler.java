@@ -116,6 +116,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         if (session != null) {
             node.clients().remove(session);
+            session.unwatch(node.watches());
         }
         inbox.clear();
         replies.clear();
@@ -184,6 +185,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             List<byte[]> argv = ((RespDecoder.Request) msg).args();
             Dispatcher.Resolved r = dispatcher.resolve(argv, session);
+            if (session.inMulti() && queuesInMulti(r)) {
+                inbox.poll();
+                queueInMulti(argv, r);
+                continue;
+            }
             if (!r.isWrite() && writesInFlight.get() > 0) {
                 waitForWrites();
                 return;
@@ -195,6 +201,59 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(true);
         }
         writeReadyReplies();
+    }
+
+    /** Inside MULTI everything is queued but the commands that end or shape the transaction. */
+    private static boolean queuesInMulti(Dispatcher.Resolved r) {
+        if (r.spec() == null) {
+            return true;
+        }
+        return switch (r.spec().name()) {
+            case "exec", "discard", "multi", "watch", "quit", "reset" -> false;
+            default -> true;
+        };
+    }
+
+    /** Replies QUEUED, or the refusal that makes the EXEC abort (as Redis: unknown, arity, auth, no-multi). */
+    private void queueInMulti(List<byte[]> argv, Dispatcher.Resolved r) {
+        Slot slot = new Slot();
+        replies.add(slot);
+        node.stats().totalCommands.increment();
+        Reply reply;
+        if (r.error() != null) {
+            reply = r.error();
+            session.flagMultiError();
+        } else if (r.spec().has(CommandFlag.NO_MULTI)) {
+            reply = Reply.error("ERR Command not allowed inside a transaction");
+            session.flagMultiError();
+        } else {
+            session.queue(argv);
+            reply = Reply.QUEUED;
+        }
+        finish(slot, reply, r.spec(), false);
+    }
+
+    /** EXEC: the queued block goes to the write path as one proposal (or fails here, as in Redis). */
+    private void exec(Slot slot, CommandSpec spec, List<byte[]> argv, long now, long start) {
+        if (!session.inMulti()) {
+            finish(slot, Reply.error("ERR EXEC without MULTI"), spec, false);
+            return;
+        }
+        if (session.multiError()) {
+            session.endMulti();
+            session.unwatch(node.watches());
+            finish(slot, Reply.error("EXECABORT Transaction discarded because of previous errors."), spec, false);
+            return;
+        }
+        List<List<byte[]>> queued = session.endMulti();
+        Proposal p = io.basalt.server.commands.TransactionCommands.program(queued, now,
+                ThreadLocalRandom.current().nextLong(), session, node.watches(), session.takeWatch());
+        slot.suppressed = session.replyMode() != ClientSession.ReplyMode.ON;
+        slot.spec = spec;
+        slot.argv = argv;
+        slot.startNanos = start;
+        writesInFlight.incrementAndGet();
+        node.writePath().submit(p, reply -> completed(slot, reply));
     }
 
     /**
@@ -257,6 +316,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         CommandContext ctx = new CommandContext(args, spec, session, node, now);
         feedMonitors(spec, argv, now);
         try {
+            if ("exec".equals(spec.name())) {
+                exec(slot, spec, argv, now, start);
+                return;
+            }
             if (r.handler() instanceof WriteCommand w) {
                 w.validate(args, ctx);
                 slot.suppressed = skipThis || session.replyMode() != ClientSession.ReplyMode.ON;

@@ -31,7 +31,17 @@ public final class Applier {
 
     /** Told about every applied batch after it is committed (blocking wake-ups, notifications…). */
     public interface ApplyListener {
-        void applied(List<Proposal> proposals, List<Reply> replies);
+        /** {@code modifiedKeys}: keys the batch changed (with repeats; possibly by commands that failed). */
+        void applied(List<Proposal> proposals, List<Reply> replies, List<byte[]> modifiedKeys);
+    }
+
+    private io.basalt.server.Node node;
+    private io.basalt.server.dispatch.Watches watches;
+
+    /** Enables nested commands (EXEC, scripts) with this node's table and handlers, and WATCH tracking. */
+    public void attach(io.basalt.server.Node node, io.basalt.server.dispatch.Watches watches) {
+        this.node = node;
+        this.watches = watches;
     }
 
     public Applier(Store store, CommandRegistry registry, LongSupplier maxBulkLen) {
@@ -52,13 +62,25 @@ public final class Applier {
 
     public List<Reply> apply(List<Proposal> proposals, boolean sync) {
         List<Reply> replies = new ArrayList<>(proposals.size());
+        List<byte[]> modifiedKeys;
         try (Store.Batch batch = store.beginBatch()) {
             io.basalt.server.storage.types.Encodings enc = encodings.get();
             long maxBulk = maxBulkLen.getAsLong();
+            List<byte[]> modified = batch.modifiedKeys();
             for (Proposal p : proposals) {
+                int mark = modified.size();
+                int flushes = batch.flushes();
                 replies.add(applyOne(batch, p, enc, maxBulk));
+                if (watches != null && watches.active()) {
+                    // at once, not after the batch: an EXEC later in this batch checks its watches
+                    watches.modified(modified, mark);
+                    if (batch.flushes() != flushes) {
+                        watches.flushed();
+                    }
+                }
             }
             batch.commit(sync);
+            modifiedKeys = modified;
         } catch (StorageException e) {
             log.error("batch commit failed; {} commands not applied", proposals.size(), e);
             Reply err = Reply.error("ERR storage error: " + e.getMessage());
@@ -66,7 +88,7 @@ public final class Applier {
             return replies;
         }
         for (ApplyListener l : listeners) {
-            l.applied(proposals, replies);
+            l.applied(proposals, replies, modifiedKeys);
         }
         return replies;
     }
@@ -77,8 +99,17 @@ public final class Applier {
             return Reply.error("ERR unknown command '" + p.name() + "'");
         }
         KeyspaceTxn ks = batch.begin(p.nowMs(), enc);
+        Proposal.Origin origin = p.origin();
+        if (origin != null && origin.guard() != null && !origin.guard().test(ks)) {
+            batch.succeeded(); // EXEC whose WATCHed keys changed: nothing applies
+            return Reply.NULL_ARRAY;
+        }
         try {
-            Reply r = handler.apply(new ApplyContext(new Args(p.args()), p.nowMs(), p.seed(), ks, maxBulk));
+            ApplyContext ctx = new ApplyContext(new Args(p.args()), p.nowMs(), p.seed(), ks, maxBulk);
+            if (node != null) {
+                ctx.bind(node, origin == null ? null : origin.session());
+            }
+            Reply r = handler.apply(ctx);
             batch.succeeded();
             return r;
         } catch (RedisException e) {

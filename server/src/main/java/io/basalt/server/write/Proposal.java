@@ -12,7 +12,21 @@ import java.util.List;
  * <p>{@code name} is the handler to run (the table name: {@code "set"}, {@code "client|kill"} never
  * appears here since only data commands propose; internal handlers start with {@code "__"}).
  */
-public record Proposal(String name, List<byte[]> args, long nowMs, long seed) {
+public record Proposal(String name, List<byte[]> args, long nowMs, long seed, Origin origin) {
+
+    public Proposal(String name, List<byte[]> args, long nowMs, long seed) {
+        this(name, args, nowMs, seed, null);
+    }
+
+    /**
+     * What only the node that accepted the proposal knows, never replicated: the client's session
+     * (for connection commands queued in MULTI) and a guard, checked on that node immediately before
+     * the proposal applies, in log order (EXEC's WATCH check). A proposal whose guard fails applies as
+     * a no-op that replies a null array. With Raft the guard is checked by the leader as the entry
+     * is appended, with nothing appended between the check and the entry (see docs/architecture.md).
+     */
+    public record Origin(io.basalt.server.dispatch.ClientSession session,
+            java.util.function.Predicate<io.basalt.server.storage.types.Keyspace> guard) {}
 
     /** Wire form for the replication log: name, time, seed, then each argument length-prefixed. */
     public byte[] encode() {

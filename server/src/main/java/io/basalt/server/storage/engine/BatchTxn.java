@@ -34,6 +34,8 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
     /** Undo records of the current command: restore these overlay states on rollback. */
     private final ArrayList<Undo> journal = new ArrayList<>();
     private boolean inCommand;
+    /** Journal positions of the open (nested) save points. */
+    private final ArrayList<Integer> marks = new ArrayList<>();
     private int writes;
 
     private record Undo(Cf cf, byte[] key, Object previous, byte[][] range) {}
@@ -200,16 +202,23 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
         writes++;
     }
 
-    /** Marks where a command starts, so {@link #rollbackToSavePoint} can undo just that command. */
+    /**
+     * Marks where a command starts, so {@link #rollbackToSavePoint} can undo just that command. Save
+     * points nest: a command inside EXEC or a script sets its own inside the transaction's.
+     */
     public void setSavePoint() {
+        if (!inCommand) {
+            journal.clear();
+        }
         inCommand = true;
-        journal.clear();
+        marks.add(journal.size());
     }
 
-    /** Undoes every write since {@link #setSavePoint}. */
+    /** Undoes every write since the innermost {@link #setSavePoint}. */
     public void rollbackToSavePoint() {
-        for (int i = journal.size() - 1; i >= 0; i--) {
-            Undo u = journal.get(i);
+        int mark = marks.remove(marks.size() - 1);
+        for (int i = journal.size() - 1; i >= mark; i--) {
+            Undo u = journal.remove(i);
             if (u.range() != null) {
                 rangeDeletes[u.cf().ordinal()].remove(u.range());
             } else if (u.previous() == null) {
@@ -221,14 +230,17 @@ public final class BatchTxn implements KvWriter, AutoCloseable {
         endCommand();
     }
 
-    /** The command succeeded: its writes go into the batch. */
+    /** The innermost command succeeded: its writes stay (undone only if an enclosing one fails). */
     public void releaseSavePoint() {
+        marks.remove(marks.size() - 1);
         endCommand();
     }
 
     private void endCommand() {
-        inCommand = false;
-        journal.clear();
+        if (marks.isEmpty()) {
+            inCommand = false;
+            journal.clear();
+        }
     }
 
     public int writeCount() {

@@ -67,6 +67,7 @@ public final class KeyspaceTxn extends Keyspace {
             }
         }
         txn.put(Cf.META, old.metaKey(), meta.encode());
+        batch.modified(old.userKey());
     }
 
     /** Convenience: put a string value with an expiry (0 = none). */
@@ -87,6 +88,7 @@ public final class KeyspaceTxn extends Keyspace {
         }
         txn.delete(Cf.META, old.metaKey());
         count(old.metaKey(), -1);
+        batch.modified(old.userKey());
         return old.exists();
     }
 
@@ -199,6 +201,28 @@ public final class KeyspaceTxn extends Keyspace {
         journalSize = 0;
         journalExpires = 0;
         delta.markReset();
+        batch.flushed();
+    }
+
+    /** Where a nested command (inside EXEC or a script) starts; see {@link #rollback}. */
+    public record Savepoint(int counts, int expires) {}
+
+    /** Opens a nested save point: the command run next can be undone alone. */
+    public Savepoint savepoint() {
+        txn.setSavePoint();
+        return new Savepoint(journalSize, journalExpires);
+    }
+
+    /** The nested command succeeded: its writes stay part of the enclosing command. */
+    public void release(Savepoint sp) {
+        txn.releaseSavePoint();
+    }
+
+    /** The nested command failed: undo its writes and count changes, keep the enclosing command's. */
+    public void rollback(Savepoint sp) {
+        txn.rollbackToSavePoint();
+        journalSize = sp.counts();
+        journalExpires = sp.expires();
     }
 
     private void count(byte[] metaKey, int d) {

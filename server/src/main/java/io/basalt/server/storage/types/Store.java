@@ -63,6 +63,30 @@ public final class Store implements AutoCloseable {
         private final KeyCounts.Delta delta = batchDelta;
         private KeyspaceTxn current;
         private long version = lastVersion;
+        private final java.util.ArrayList<byte[]> modified = new java.util.ArrayList<>();
+        private int flushes;
+
+        /** A key's stored value changed (written, deleted, expired) in this batch. */
+        void modified(byte[] userKey) {
+            modified.add(userKey);
+        }
+
+        void flushed() {
+            flushes++;
+        }
+
+        /**
+         * Keys changed so far in this batch, in order, with repeats (also by commands that later
+         * failed: listeners must treat it as "may have changed").
+         */
+        public java.util.List<byte[]> modifiedKeys() {
+            return modified;
+        }
+
+        /** How many FLUSHALL/FLUSHDB ran in this batch so far. */
+        public int flushes() {
+            return flushes;
+        }
 
         /** Opens the next command's view of the batch at its fixed time. */
         public KeyspaceTxn begin(long nowMs) {

@@ -40,6 +40,7 @@ public final class Node implements AutoCloseable {
     private final ExpirySweeper sweeper;
     private final io.basalt.server.net.BlockedClients blockedClients = new io.basalt.server.net.BlockedClients();
     private final io.basalt.server.dispatch.Watches watches = new io.basalt.server.dispatch.Watches();
+    private final io.basalt.server.scripting.LuaScripts scripts;
     private final io.basalt.server.storage.types.Collector collector;
     private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
@@ -65,6 +66,7 @@ public final class Node implements AutoCloseable {
                 () -> io.basalt.server.storage.types.Encodings.of(config));
         applier.addListener(blockedClients);
         applier.attach(this, watches);
+        this.scripts = new io.basalt.server.scripting.LuaScripts(() -> config.getLong("busy-reply-threshold"));
         this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                 () -> "always".equals(config.get("appendfsync")));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,6 +98,10 @@ public final class Node implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(Node.class).warn("garbage collection pass failed", e);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public io.basalt.server.scripting.LuaScripts scripts() {
+        return scripts;
     }
 
     public io.basalt.server.dispatch.Watches watches() {
@@ -186,6 +192,7 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        scripts.abort(); // a running script is stopped and rolled back, never half-applied
         collectorThread.shutdownNow();
         try {
             collectorThread.awaitTermination(30, TimeUnit.SECONDS);

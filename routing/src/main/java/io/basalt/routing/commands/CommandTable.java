@@ -28,6 +28,7 @@ public final class CommandTable {
             SortCommandSpecs.all(),
             HllCommandSpecs.all(),
             TransactionCommandSpecs.all(),
+            ScriptingCommandSpecs.all(),
             List.of()));
 
     private final Map<String, CommandSpec> byName;

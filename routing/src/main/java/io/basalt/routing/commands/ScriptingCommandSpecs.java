@@ -1,5 +1,7 @@
 package io.basalt.routing.commands;
 
+import static io.basalt.routing.commands.CommandFlag.ALLOW_BUSY;
+import static io.basalt.routing.commands.CommandFlag.LOADING;
 import static io.basalt.routing.commands.CommandFlag.NOSCRIPT;
 import static io.basalt.routing.commands.CommandFlag.NO_MANDATORY_KEYS;
 import static io.basalt.routing.commands.CommandFlag.READONLY;
@@ -37,7 +39,23 @@ final class ScriptingCommandSpecs {
                 CommandSpec.builder("script", -2).acl("slow")
                         .group("scripting").since("2.6.0")
                         .summary("A container for Lua scripts management commands")
-                        .complexity("Depends on subcommand.").build(),
+                        .complexity("Depends on subcommand.")
+                        .sub(sub("script|exists", -3, "Check existence of scripts in the script cache.", NOSCRIPT))
+                        .sub(sub("script|flush", -2, "Remove all the scripts from the script cache.", NOSCRIPT))
+                        .sub(sub("script|kill", 2, "Kill the script currently in execution.", NOSCRIPT, ALLOW_BUSY))
+                        .sub(sub("script|load", 3, "Load the specified Lua script into the script cache.", NOSCRIPT, STALE))
+                        .sub(sub("script|help", 2, "Show helpful text about the different subcommands", LOADING, STALE))
+                        .build());
+    }
+
+    private static CommandSpec sub(String name, int arity, String summary, CommandFlag... flags) {
+        return CommandSpec.builder(name, arity).flags(flags).acl("slow", "scripting").group("scripting").since("2.6.0")
+                .summary(summary).build();
+    }
+
+    /** FUNCTION and FCALL: declared once implemented (not yet registered). */
+    static List<CommandSpec> functions() {
+        return List.of(
                 CommandSpec.builder("function", -2).acl("slow")
                         .group("scripting").since("7.0.0")
                         .summary("A container for function commands")

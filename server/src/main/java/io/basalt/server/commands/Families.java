@@ -22,6 +22,7 @@ public final class Families {
         GeoCommands.register(r);
         HllCommands.register(r);
         TransactionCommands.register(r);
+        ScriptingCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

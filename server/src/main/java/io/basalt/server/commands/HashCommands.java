@@ -182,7 +182,7 @@ public final class HashCommands {
             throw Errors.syntax();
         }
         FieldMap h = hash(ctx.keyspace(), a);
-        SplittableRandom random = new SplittableRandom();
+        SplittableRandom random = ctx.random();
         if (a.size() == 2) {
             byte[][] fv = h.random(random);
             return Reply.bulk(fv == null ? null : fv[0]);

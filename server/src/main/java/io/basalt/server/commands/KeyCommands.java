@@ -227,7 +227,7 @@ public final class KeyCommands {
     }
 
     static Reply randomKey(CommandContext ctx) {
-        int slot = ThreadLocalRandom.current().nextInt(io.basalt.routing.slots.SlotHash.SLOT_COUNT);
+        int slot = ctx.random().nextInt(io.basalt.routing.slots.SlotHash.SLOT_COUNT);
         Keyspace ks = ctx.keyspace();
         byte[][] found = new byte[1][];
         ks.scan(KeyCodec.slotStart(slot), null, e -> {

@@ -23,7 +23,8 @@ public final class ServerCommands {
         r.write("flushdb", ServerCommands::flush, ServerCommands::validateFlush);
         r.read("dbsize", ctx -> Reply.integer(ctx.node().store().counts().total()));
         r.read("time", ctx -> {
-            long micros = ctx.nowMs() * 1000 + (System.nanoTime() / 1000) % 1000;
+            // inside a script or MULTI: the command's fixed time, so every replica sees the same
+            long micros = ctx.nowMs() * 1000 + (ctx.nested() ? 0 : (System.nanoTime() / 1000) % 1000);
             return Reply.array(Reply.bulk(Long.toString(micros / 1_000_000)), Reply.bulk(Long.toString(micros % 1_000_000)));
         });
         r.read("lastsave", ctx -> Reply.integer(ctx.node().startMs() / 1000));

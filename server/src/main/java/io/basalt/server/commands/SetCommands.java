@@ -130,7 +130,7 @@ public final class SetCommands {
             throw io.basalt.server.resp.Errors.syntax();
         }
         FieldMap s = set(ctx.keyspace(), a.bytes(1));
-        SplittableRandom random = new SplittableRandom();
+        SplittableRandom random = ctx.random();
         if (a.size() == 2) {
             byte[][] m = s.random(random);
             return Reply.bulk(m == null ? null : m[0]);

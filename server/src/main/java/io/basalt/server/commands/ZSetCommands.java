@@ -621,7 +621,7 @@ public final class ZSetCommands {
     static Reply zrandmember(CommandContext ctx) {
         Args a = ctx.args();
         SortedSet z = zset(ctx.keyspace(), a.bytes(1));
-        SplittableRandom random = new SplittableRandom();
+        SplittableRandom random = ctx.random();
         if (a.size() == 2) {
             if (!z.exists()) {
                 return Reply.NULL;

@@ -65,6 +65,7 @@ public final class ServerConfig {
         add("client-query-buffer-limit", Kind.MEMORY, "1073741824", true, 1024 * 1024, Long.MAX_VALUE);
         add("slowlog-log-slower-than", Kind.INT, "10000", true, -1, Long.MAX_VALUE);
         add("slowlog-max-len", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
+        add("busy-reply-threshold", Kind.INT, "5000", true, 0, Integer.MAX_VALUE);
         add("appendfsync", Kind.ENUM, "everysec", true, 0, 0, "always", "everysec", "no");
         add("hz", Kind.INT, "10", false, 1, 500);
         add("databases", Kind.INT, "1", false, 1, 1);

@@ -33,6 +33,13 @@ public final class ClientSession {
         this.authenticated = authenticated;
     }
 
+    /** A client with no connection: what commands see inside scripts and on replicas. */
+    public static ClientSession detached(int proto) {
+        ClientSession s = new ClientSession(0, null, 0, true);
+        s.proto(proto);
+        return s;
+    }
+
     public long id() {
         return id;
     }

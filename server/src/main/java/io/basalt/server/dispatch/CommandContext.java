@@ -14,6 +14,7 @@ public final class CommandContext implements AutoCloseable {
     private long now;
     /** Set when the command runs inside an apply (EXEC, scripts): the batch's view, not ours to close. */
     private final boolean borrowed;
+    private java.util.SplittableRandom random;
 
     public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node) {
         this(args, spec, session, node, 0);
@@ -30,7 +31,9 @@ public final class CommandContext implements AutoCloseable {
     }
 
     /** A command run inside an apply (EXEC, a script): it sees {@code keyspace}, the batch's state. */
-    public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node, long nowMs, Keyspace keyspace) {
+    public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node, long nowMs, Keyspace keyspace,
+            java.util.SplittableRandom random) {
+        this.random = random;
         this.args = args;
         this.spec = spec;
         this.session = session;
@@ -38,6 +41,17 @@ public final class CommandContext implements AutoCloseable {
         this.now = nowMs;
         this.keyspace = keyspace;
         this.borrowed = true;
+    }
+
+    /**
+     * Randomness for commands that pick (SRANDMEMBER, HRANDFIELD, RANDOMKEY…): inside an apply it is
+     * seeded by the enclosing command, so a script acting on the pick does the same on every replica.
+     */
+    public java.util.SplittableRandom random() {
+        if (random == null) {
+            random = new java.util.SplittableRandom();
+        }
+        return random;
     }
 
     /** Whether this command runs inside an apply (MULTI/EXEC, a script) rather than on its connection. */

@@ -34,6 +34,12 @@ public final class CommandRegistry {
         return this;
     }
 
+    /** A write command with its own validation and proposal. */
+    public CommandRegistry writeCommand(String name, WriteCommand command) {
+        put(name, command);
+        return this;
+    }
+
     private void put(String name, Object handler) {
         if (handlers.put(name, handler) != null) {
             throw new IllegalStateException("handler registered twice: " + name);

@@ -35,6 +35,8 @@ public final class CommandRunner {
     private final SplittableRandom random;
     private final long maxBulkLen;
     private boolean wrote;
+    /** The client nested commands see: the caller's own (EXEC), or a detached one (scripts, replicas). */
+    private ClientSession client;
 
     CommandRunner(Node node, ClientSession session, KeyspaceTxn keyspace, long nowMs, SplittableRandom random,
             long maxBulkLen) {
@@ -44,6 +46,14 @@ public final class CommandRunner {
         this.nowMs = nowMs;
         this.random = random;
         this.maxBulkLen = maxBulkLen;
+        this.client = session != null ? session : ClientSession.detached(2);
+    }
+
+    /** Scripts: the protocol nested commands reply in (redis.setresp), on a client of the script's own. */
+    public void protocol(int proto) {
+        if (client == session || client.proto() != proto) {
+            client = ClientSession.detached(proto);
+        }
     }
 
     public Node node() {
@@ -101,9 +111,9 @@ public final class CommandRunner {
         Args args = new Args(argv);
         if (handler instanceof WriteCommand w) {
             KeyspaceTxn.Savepoint sp = keyspace.savepoint();
-            try (CommandContext ctx = new CommandContext(args, spec, session, node, nowMs, keyspace)) {
+            try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))) {
                 w.validate(args, ctx);
-                Reply r = w.apply(new ApplyContext(args, nowMs, random.nextLong(), keyspace, maxBulkLen).bind(node, session));
+                Reply r = w.apply(new ApplyContext(args, nowMs, random.nextLong(), keyspace, maxBulkLen).bind(node, client));
                 keyspace.release(sp);
                 wrote = true;
                 return r instanceof Reply.Blocked ? notBlocking(spec) : r;
@@ -117,7 +127,7 @@ public final class CommandRunner {
             }
         }
         if (handler instanceof ReadCommand r) {
-            try (CommandContext ctx = new CommandContext(args, spec, session, node, nowMs, keyspace)) {
+            try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))) {
                 return r.run(ctx);
             } catch (RedisException e) {
                 return e.reply();

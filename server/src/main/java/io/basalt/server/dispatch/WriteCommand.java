@@ -13,6 +13,16 @@ public interface WriteCommand {
     /** Rejects bad arguments with a RedisException before anything is proposed. */
     default void validate(Args args, CommandContext ctx) {}
 
+    /**
+     * The proposal that carries this command into the log. Normally the request itself; a command
+     * that depends on node-local state rewrites it into one that does not (EVALSHA carries the
+     * script's body, so a replica needs no script cache).
+     */
+    default io.basalt.server.write.Proposal proposal(String name, java.util.List<byte[]> argv, long nowMs, long seed,
+            CommandContext ctx) {
+        return new io.basalt.server.write.Proposal(name, argv, nowMs, seed);
+    }
+
     static WriteCommand of(Applying apply, Validating validate) {
         return new WriteCommand() {
             @Override

@@ -312,6 +312,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(slot, r.error(), null, skipThis);
             return;
         }
+        if (node.scripts().busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {
+            finish(slot, Reply.error(io.basalt.server.scripting.LuaScripts.BUSY_TEXT), spec, skipThis);
+            return;
+        }
         Args args = new Args(argv);
         CommandContext ctx = new CommandContext(args, spec, session, node, now);
         feedMonitors(spec, argv, now);
@@ -330,7 +334,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (spec.has(CommandFlag.BLOCKING)) {
                     block(slot, spec, argv, args);
                 }
-                Proposal p = new Proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong());
+                Proposal p = w.proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong(), ctx);
                 node.writePath().submit(p, reply -> completed(slot, reply));
                 return;
             }

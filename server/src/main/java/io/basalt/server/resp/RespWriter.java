@@ -195,15 +195,20 @@ public final class RespWriter {
 
     /** C's {@code printf("%.17g", d)} for a finite double. */
     public static String g17(double d) {
+        return g(d, 17);
+    }
+
+    /** C's {@code printf("%.<p>g", d)} for a finite double ({@code p} ≥ 1). */
+    public static String g(double d, int p) {
         if (d == 0) {
             return (Double.doubleToRawLongBits(d) < 0) ? "-0" : "0";
         }
-        BigDecimal bd = new BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        BigDecimal bd = new BigDecimal(d).round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
         String digits = bd.unscaledValue().abs().toString();
         int exp = digits.length() - 1 - bd.scale();
         // pad to 17 significant digits, then drop trailing zeros (no '#' flag)
         StringBuilder m = new StringBuilder(digits);
-        while (m.length() < 17) {
+        while (m.length() < p) {
             m.append('0');
         }
         String sig = m.toString();
@@ -211,7 +216,7 @@ public final class RespWriter {
         if (d < 0) {
             sb.append('-');
         }
-        if (exp < -4 || exp >= 17) {
+        if (exp < -4 || exp >= p) {
             sb.append(sig.charAt(0));
             String rest = stripZeros(sig.substring(1));
             if (!rest.isEmpty()) {

@@ -27,6 +27,7 @@ public final class CommandTable {
             GeoCommandSpecs.all(),
             SortCommandSpecs.all(),
             HllCommandSpecs.all(),
+            StreamCommandSpecs.all(),
             List.of()));
 
     private final Map<String, CommandSpec> byName;

@@ -21,6 +21,7 @@ public final class Families {
         SortCommands.register(r);
         GeoCommands.register(r);
         HllCommands.register(r);
+        StreamCommands.register(r);
         InternalCommands.register(r);
         return r;
     }

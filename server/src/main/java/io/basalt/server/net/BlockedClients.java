@@ -55,6 +55,16 @@ public final class BlockedClients implements Applier.ApplyListener {
         return count;
     }
 
+    /** A command or subcommand ({@code xgroup|create}) by its table name. */
+    private static CommandSpec lookup(String name) {
+        int bar = name.indexOf('|');
+        if (bar < 0) {
+            return CommandTable.get().lookup(name);
+        }
+        CommandSpec container = CommandTable.get().lookup(name.substring(0, bar));
+        return container == null ? null : CommandTable.get().lookupSub(container, name.substring(bar + 1));
+    }
+
     @Override
     public void applied(List<Proposal> proposals, List<Reply> replies) {
         if (count == 0) {
@@ -68,7 +78,7 @@ public final class BlockedClients implements Applier.ApplyListener {
                     continue;
                 }
                 Proposal p = proposals.get(i);
-                CommandSpec spec = CommandTable.get().lookup(p.name());
+                CommandSpec spec = lookup(p.name());
                 if (spec == null) {
                     continue;
                 }

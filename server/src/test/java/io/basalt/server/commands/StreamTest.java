@@ -103,4 +103,91 @@ class StreamTest {
         script.addAll(List.of("XINFO STREAM s", "XTRIM s MAXLEN ~ 5", "XINFO STREAM s"));
         diff.same(script.toArray(String[]::new));
     }
+
+    /** Like {@link DifferentialHarness#same} but with times masked: idle times and unix-ms timestamps. */
+    static void sameMasked(String... lines) throws Exception {
+        diff.require();
+        diff.redis().call("FLUSHALL");
+        diff.basalt().call("FLUSHALL");
+        for (String line : lines) {
+            String expected = mask(diff.redis().call(line));
+            String actual = mask(diff.basalt().call(line));
+            if (line.startsWith("HELLO")) {
+                continue; // server and client ids differ
+            }
+            assertThat(actual).as("reply to: %s", line).isEqualTo(expected);
+        }
+    }
+
+    static String mask(String reply) {
+        return reply.replaceAll(":\\d{13}\r\n", ":<time>\r\n")
+                .replaceAll("(idle\r\n):\\d+", "$1:<idle>")
+                // XPENDING extended lines: id, consumer, idle, deliveries
+                .replaceAll("(\\*4\r\n\\$\\d+\r\n\\d+-\\d+\r\n\\$\\d+\r\n[^\r]*\r\n):\\d+", "$1:<idle>");
+    }
+
+    @Test
+    void xreadMatchesRedis() throws Exception {
+        sameMasked("XREAD STREAMS s 0", "XADD s 1-1 a 1", "XADD s 2-1 b 2", "XADD t 5-0 c 3", "XREAD STREAMS s 0", "XREAD COUNT 1 STREAMS s 0",
+                "XREAD COUNT 1 STREAMS s t 0 0", "XREAD STREAMS s t 1-1 0", "XREAD STREAMS s t 2-1 5", "XREAD STREAMS s t $ $",
+                "XREAD STREAMS nope $", "XREAD STREAMS s", "XREAD STREAMS s t 0", "XREAD STREAMS s >", "XREAD STREAMS s -",
+                "XREAD STREAMS s bad", "XREAD COUNT x STREAMS s 0", "XREAD COUNT -5 STREAMS s 0", "XREAD BLOCK -1 STREAMS s 0",
+                "XREAD BLOCK x STREAMS s 0", "XREAD BLOCK 1.5 STREAMS s 0", "XREAD BLOCK 10 STREAMS s 0", "XREAD BLOCK 10 STREAMS s $",
+                "XREAD GROUP g c STREAMS s 0", "XREAD NOACK STREAMS s 0", "XREAD FOO STREAMS s 0", "XREAD COUNT 1 s 0",
+                "XREAD STREAMS s 18446744073709551615-18446744073709551615", "SET str x", "XREAD STREAMS str 0",
+                "XREAD STREAMS s str 0 0", "XREAD STREAMS str s $ 0", "HELLO 3", "XREAD STREAMS s t 0 0", "XREAD STREAMS nope 0",
+                "XREAD BLOCK 10 STREAMS nope 0", "HELLO 2");
+    }
+
+    @Test
+    void consumerGroupsMatchRedis() throws Exception {
+        sameMasked("XGROUP CREATE s g $", "XGROUP CREATE s g $ MKSTREAM", "XGROUP CREATE s g $ MKSTREAM", "XREADGROUP GROUP g c STREAMS s >",
+                "XINFO CONSUMERS s g", "XREADGROUP GROUP g c STREAMS s $", "XREADGROUP GROUP g c2 STREAMS s 0", "XINFO CONSUMERS s g",
+                "XREADGROUP GROUP g c STREAMS s", "XREADGROUP STREAMS s > x", "XREADGROUP GROUP g2 c STREAMS s >",
+                "XREADGROUP GROUP g2 c STREAMS s nope >", "XREADGROUP GROUP g c STREAMS nope >", "XREADGROUP GROUP g c STREAMS s bad",
+                "XREADGROUP GROUP g c COUNT x STREAMS s >", "XREADGROUP GROUP g c BLOCK -1 STREAMS s >", "XREADGROUP COUNT 1 STREAMS s >",
+                "XADD s 1-1 a 1", "XADD s 2-1 a 2", "XADD s 3-1 a 3", "XINFO GROUPS s", "XREADGROUP GROUP g c COUNT 1 STREAMS s >",
+                "XINFO GROUPS s", "XREADGROUP GROUP g c STREAMS s 0", "XDEL s 1-1", "XREADGROUP GROUP g c STREAMS s 0", "XINFO GROUPS s",
+                "XPENDING s g", "XPENDING s g - + 10", "XPENDING s g - + 10 c", "XPENDING s g - + 10 nobody", "XPENDING s g IDLE 0 - + 10",
+                "XPENDING s g IDLE 100000 - + 10", "XPENDING s g IDLE 10 - +", "XPENDING s g - + x", "XPENDING s g x + 10",
+                "XPENDING s g - + 10 c extra", "XPENDING s g -", "XPENDING s nog", "XPENDING nope g", "XPENDING s g (1-1 + 10",
+                "XPENDING s g - (1-1 10", "XPENDING s g - + -1", "XPENDING s g - + 0", "XREADGROUP GROUP g c2 NOACK STREAMS s >",
+                "XINFO GROUPS s", "XINFO CONSUMERS s g", "XPENDING s g", "XACK s g 1-1 1-1 2-1", "XACK s g bad", "XACK s nog bad",
+                "XACK nope g 1-1", "XPENDING s g", "XINFO STREAM s FULL", "XGROUP SETID s g 0", "XGROUP SETID s g $", "XGROUP SETID s g 0-0 ENTRIESREAD 0",
+                "XINFO GROUPS s", "XGROUP SETID s g 0 ENTRIESREAD -2", "XGROUP SETID s g 0 ENTRIESREAD x", "XGROUP SETID s g 0 FOO 1",
+                "XGROUP SETID s g x", "XGROUP SETID s nog 0", "XGROUP SETID nope g 0", "XREADGROUP GROUP g c3 STREAMS s >",
+                "XPENDING s g", "XINFO CONSUMERS s g", "XGROUP CREATECONSUMER s g c4", "XGROUP CREATECONSUMER s g c4",
+                "XGROUP CREATECONSUMER s nog c4", "XGROUP DELCONSUMER s g c3", "XGROUP DELCONSUMER s g zz", "XPENDING s g",
+                "XGROUP CREATE s g2 0 ENTRIESREAD 1", "XGROUP CREATE s g3 0 ENTRIESREAD -2", "XGROUP CREATE s g3 0 ENTRIESREAD x",
+                "XGROUP CREATE s g3 0 FOO", "XGROUP CREATE s g3 bad", "XGROUP CREATE s g3 - ", "XGROUP CREATE nope g 0",
+                "XGROUP CREATE s g4 0 MKSTREAM ENTRIESREAD 3 MKSTREAM", "XINFO GROUPS s", "XGROUP DESTROY s g2", "XGROUP DESTROY s g2",
+                "XGROUP DESTROY nope g", "XINFO STREAM s", "XGROUP FOO s g", "XGROUP CREATE s", "SET str x", "XGROUP CREATE str g 0",
+                "XREADGROUP GROUP g c STREAMS str >", "XPENDING str g", "XACK str g 1-1", "XINFO GROUPS str", "XINFO CONSUMERS str g",
+                "XINFO CONSUMERS s nog", "XINFO CONSUMERS nope g", "XINFO GROUPS nope");
+    }
+
+    @Test
+    void claimsMatchRedis() throws Exception {
+        List<String> script = new ArrayList<>(List.of("XGROUP CREATE s g $ MKSTREAM"));
+        for (int i = 1; i <= 8; i++) {
+            script.add("XADD s " + i + "-0 f " + i);
+        }
+        script.addAll(List.of("XREADGROUP GROUP g alice COUNT 5 STREAMS s >", "XREADGROUP GROUP g bob STREAMS s >",
+                "XCLAIM s g carol 0 1-0 2-0", "XPENDING s g - + 10", "XCLAIM s g carol 100000 3-0", "XCLAIM s g carol 0 3-0 JUSTID",
+                "XCLAIM s g carol 0 4-0 RETRYCOUNT 7 IDLE 5000", "XCLAIM s g carol 0 5-0 TIME 1 JUSTID", "XPENDING s g - + 10",
+                "XCLAIM s g carol 0 9-0", "XCLAIM s g carol 0 8-0 FORCE", "XADD s 9-0 f 9", "XCLAIM s g carol 0 9-0 FORCE JUSTID",
+                "XCLAIM s g carol 0 9-0 FORCE", "XPENDING s g", "XDEL s 6-0", "XCLAIM s g carol 0 6-0", "XPENDING s g",
+                "XCLAIM s g carol 0 7-0 LASTID 50-0", "XINFO GROUPS s", "XCLAIM s g carol x 1-0", "XCLAIM s g carol 0 1-0 IDLE x",
+                "XCLAIM s g carol 0 1-0 TIME x", "XCLAIM s g carol 0 1-0 RETRYCOUNT x", "XCLAIM s g carol 0 1-0 LASTID x",
+                "XCLAIM s g carol 0 1-0 BOGUS", "XCLAIM s g carol 0 bad", "XCLAIM s nog carol 0 1-0", "XCLAIM nope g carol 0 1-0",
+                "XCLAIM s g carol -5 1-0 JUSTID", "XINFO CONSUMERS s g",
+                "XAUTOCLAIM s g dave 0 0", "XPENDING s g", "XAUTOCLAIM s g erin 0 0 COUNT 2", "XAUTOCLAIM s g erin 0 (2-0 COUNT 2 JUSTID",
+                "XAUTOCLAIM s g erin 100000 0", "XDEL s 3-0 4-0", "XAUTOCLAIM s g frank 0 0 COUNT 1", "XAUTOCLAIM s g frank 0 0 COUNT 3",
+                "XPENDING s g", "XAUTOCLAIM s g frank 0 0 COUNT 0", "XAUTOCLAIM s g frank 0 0 COUNT x", "XAUTOCLAIM s g frank 0 0 FOO",
+                "XAUTOCLAIM s g frank x 0", "XAUTOCLAIM s g frank 0 x", "XAUTOCLAIM s nog frank 0 0", "XAUTOCLAIM nope g frank 0 0",
+                "XAUTOCLAIM s g frank 0 (18446744073709551615-18446744073709551615", "XINFO CONSUMERS s g", "XINFO STREAM s FULL COUNT 2",
+                "XINFO STREAM s FULL COUNT 0", "HELLO 3", "XINFO STREAM s FULL", "XINFO GROUPS s", "XREADGROUP GROUP g zed STREAMS s 0",
+                "XPENDING s g", "XINFO STREAM s", "HELLO 2"));
+        sameMasked(script.toArray(String[]::new));
+    }
 }

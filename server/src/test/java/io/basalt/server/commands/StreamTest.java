@@ -190,4 +190,55 @@ class StreamTest {
                 "XPENDING s g", "XINFO STREAM s", "HELLO 2"));
         sameMasked(script.toArray(String[]::new));
     }
+
+    @Test
+    void xreadBlockIsWokenByXaddFromAnotherConnection() throws Exception {
+        server.flush();
+        try (RespConnection reader = new RespConnection(server.port()); RespConnection writer = new RespConnection(server.port())) {
+            writer.call("XADD s 1-0 a 1");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+            try {
+                // $ means entries added after the call: the existing 1-0 is not returned
+                var blocked = pool.submit(() -> reader.call("XREAD BLOCK 5000 STREAMS s $"));
+                Thread.sleep(200);
+                assertThat(blocked.isDone()).isFalse();
+                writer.call("XADD other 1-0 x 1"); // another key does not wake it
+                writer.call("XADD s 2-0 b 2");
+                writer.call("XADD s 3-0 c 3");
+                String r = blocked.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r).startsWith("*1\r\n*2\r\n$1\r\ns\r\n*").contains("2-0").doesNotContain("1-0");
+                assertThat(reader.call("PING")).isEqualTo("+PONG\r\n");
+
+                // $ resolved at the first attempt: an entry added while another write woke it is not missed
+                var again = pool.submit(() -> reader.call("XREAD BLOCK 5000 STREAMS s nope $ $"));
+                Thread.sleep(200);
+                writer.call("XADD nope 1-0 z 1");
+                String r2 = again.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r2).contains("nope").contains("1-0").doesNotContain("3-0");
+
+                // timeout: a null array, after the time asked; a pipelined command behind it waits for it
+                long t0 = System.nanoTime();
+                assertThat(reader.call("XREAD BLOCK 300 STREAMS s $")).isEqualTo("*-1\r\n");
+                assertThat(System.nanoTime() - t0).isGreaterThan(250_000_000L);
+                assertThat(reader.call("XREAD BLOCK 10 STREAMS s 0")).contains("1-0");
+
+                // XREADGROUP BLOCK with > is woken too, and the delivery is recorded in the PEL
+                writer.call("XGROUP CREATE s g $");
+                var group = pool.submit(() -> reader.call("XREADGROUP GROUP g alice BLOCK 5000 STREAMS s >"));
+                Thread.sleep(200);
+                assertThat(group.isDone()).isFalse();
+                writer.call("XADD s 4-0 d 4");
+                assertThat(group.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("4-0").doesNotContain("3-0");
+                assertThat(writer.call("XPENDING s g")).contains("alice").contains("4-0");
+                // a deleted key keeps an XREAD waiting; the stream's recreation wakes it
+                var late = pool.submit(() -> reader.call("XREAD BLOCK 5000 STREAMS s 100-0"));
+                Thread.sleep(150);
+                writer.call("DEL s");
+                writer.call("XADD s 200-0 e 5");
+                assertThat(late.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("200-0");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -312,4 +312,34 @@ class StreamTest {
         restore.add(broken);
         assertThat(basalt.call(restore)).isEqualTo(redis.call(restore));
     }
+
+    @Test
+    void crashedConsumersEntriesAreClaimedByOthers() throws Exception {
+        // three consumers share a stream; "worker-2" crashes (never acks); "worker-3" takes its entries
+        List<String> script = new ArrayList<>(List.of("XGROUP CREATE jobs workers $ MKSTREAM"));
+        for (int i = 1; i <= 12; i++) {
+            script.add("XADD jobs " + i + "-0 job " + i);
+        }
+        script.addAll(List.of(
+                "XREADGROUP GROUP workers worker-1 COUNT 4 STREAMS jobs >",
+                "XREADGROUP GROUP workers worker-2 COUNT 4 STREAMS jobs >",
+                "XREADGROUP GROUP workers worker-3 COUNT 4 STREAMS jobs >",
+                "XREADGROUP GROUP workers worker-1 COUNT 4 STREAMS jobs >",
+                "XACK jobs workers 1-0 2-0 3-0 4-0", "XACK jobs workers 9-0 10-0 11-0 12-0",
+                "XPENDING jobs workers",
+                "XPENDING jobs workers - + 10 worker-2",
+                // nothing is idle for a minute yet: claims with a high min-idle take nothing
+                "XCLAIM jobs workers worker-3 60000 5-0 6-0", "XAUTOCLAIM jobs workers worker-3 60000 0",
+                // worker-2 is gone: claim two entries explicitly, the rest by scanning the PEL
+                "XCLAIM jobs workers worker-3 0 5-0 6-0",
+                "XAUTOCLAIM jobs workers worker-3 0 0 COUNT 1",
+                "XAUTOCLAIM jobs workers worker-3 0 7-0 COUNT 10",
+                "XPENDING jobs workers", "XPENDING jobs workers - + 10",
+                "XINFO CONSUMERS jobs workers",
+                "XREADGROUP GROUP workers worker-3 STREAMS jobs 0",
+                "XACK jobs workers 5-0 6-0 7-0 8-0",
+                "XPENDING jobs workers", "XGROUP DELCONSUMER jobs workers worker-2", "XINFO GROUPS jobs",
+                "XINFO STREAM jobs FULL"));
+        sameMasked(script.toArray(String[]::new));
+    }
 }

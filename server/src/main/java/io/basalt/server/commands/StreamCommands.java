@@ -41,7 +41,9 @@ public final class StreamCommands {
         r.write("xdel", StreamCommands::xdel);
         r.write("xtrim", StreamCommands::xtrim, (a, c) -> AddTrim.parse(a, false));
         r.read("xread", StreamCommands::xread);
-        r.write("xreadgroup", StreamCommands::xreadgroup, (a, c) -> ReadArgs.parse(a, true));
+        r.write("xreadgroup", ctx -> xreadgroup(ctx, false), (a, c) -> ReadArgs.parse(a, true));
+        // a blocked XREADGROUP's retries: the stream or group vanishing ends the wait with an error
+        r.write("__xreadgroup-retry", ctx -> xreadgroup(ctx, true));
         r.write("xack", StreamCommands::xack);
         r.read("xpending", StreamCommands::xpending);
         r.write("xclaim", StreamCommands::xclaim);
@@ -504,7 +506,7 @@ public final class StreamCommands {
         return Reply.NULL_ARRAY;
     }
 
-    static Reply xreadgroup(ApplyContext ctx) {
+    static Reply xreadgroup(ApplyContext ctx, boolean retry) {
         Args a = ctx.args();
         ReadArgs r = ReadArgs.parse(a, true);
         KeyspaceTxn ks = ctx.keyspace();
@@ -514,8 +516,22 @@ public final class StreamCommands {
         for (int i = 0; i < r.streams(); i++) {
             byte[] key = a.bytes(r.streamsArg() + i);
             byte[] idArg = a.bytes(r.streamsArg() + r.streams() + i);
-            StreamValue s = stream(ks, key);
+            StreamValue s;
+            try {
+                s = stream(ks, key);
+            } catch (RedisException wrongType) {
+                if (retry) {
+                    throw new RedisException("UNBLOCKED the stream key no longer exists");
+                }
+                throw wrongType;
+            }
             streams[i] = s;
+            if (retry && !s.exists()) {
+                throw new RedisException("UNBLOCKED the stream key no longer exists");
+            }
+            if (retry && s.group(r.group()) == null) {
+                throw new RedisException("NOGROUP the consumer group this client was blocked on no longer exists");
+            }
             if (!s.exists() || s.group(r.group()) == null) {
                 throw new RedisException("NOGROUP No such key '" + str(key) + "' or consumer group '" + str(r.group())
                         + "' in XREADGROUP with GROUP option");

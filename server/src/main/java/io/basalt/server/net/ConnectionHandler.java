@@ -428,7 +428,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             slot.reply = null;
         }
         writesInFlight.incrementAndGet();
-        Proposal p = new Proposal(slot.spec.name(), slot.argv, node.clock().getAsLong(), ThreadLocalRandom.current().nextLong());
+        // a command may have its own retry handler (XREADGROUP: a vanished stream or group ends the wait)
+        String retryName = "__" + slot.spec.name() + "-retry";
+        String name = node.registry().writeHandler(retryName) != null ? retryName : slot.spec.name();
+        Proposal p = new Proposal(name, slot.argv, node.clock().getAsLong(), ThreadLocalRandom.current().nextLong());
         node.writePath().submit(p, reply -> completed(slot, reply));
     }
 

@@ -83,7 +83,7 @@ class StreamTest {
         for (int i = 1; i <= 120; i++) {
             script.add("XADD t MAXLEN 100 LIMIT 5 " + i + "-0 f " + i);
         }
-        script.addAll(List.of("XADD t MAXLEN ~ 10 LIMIT 5 * f x", "XLEN t", "XADD t MAXLEN ~ 10 LIMIT 0 200-0 f x", "XLEN t",
+        script.addAll(List.of("XADD t MAXLEN ~ 10 LIMIT 5 121-0 f x", "XLEN t", "XADD t MAXLEN ~ 10 LIMIT 0 200-0 f x", "XLEN t",
                 "XADD t MINID ~ 150 LIMIT 100 201-0 f x", "XLEN t", "XADD t MINID 150 202-0 f x", "XLEN t"));
         diff.same(script.toArray(String[]::new));
     }
@@ -230,6 +230,18 @@ class StreamTest {
                 writer.call("XADD s 4-0 d 4");
                 assertThat(group.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("4-0").doesNotContain("3-0");
                 assertThat(writer.call("XPENDING s g")).contains("alice").contains("4-0");
+                // as in Redis 7.0: the stream or the group vanishing ends a blocked XREADGROUP with an error
+                var gone = pool.submit(() -> reader.call("XREADGROUP GROUP g alice BLOCK 5000 STREAMS s >"));
+                Thread.sleep(150);
+                writer.call("XGROUP DESTROY s g");
+                assertThat(gone.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                        .isEqualTo("-NOGROUP the consumer group this client was blocked on no longer exists\r\n");
+                writer.call("XGROUP CREATE s g $");
+                var deleted = pool.submit(() -> reader.call("XREADGROUP GROUP g alice BLOCK 5000 STREAMS s >"));
+                Thread.sleep(150);
+                writer.call("DEL s");
+                assertThat(deleted.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("-UNBLOCKED the stream key no longer exists\r\n");
+                writer.call("XADD s 5-0 d 5");
                 // a deleted key keeps an XREAD waiting; the stream's recreation wakes it
                 var late = pool.submit(() -> reader.call("XREAD BLOCK 5000 STREAMS s 100-0"));
                 Thread.sleep(150);

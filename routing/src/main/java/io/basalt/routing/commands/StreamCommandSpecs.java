@@ -53,14 +53,14 @@ final class StreamCommandSpecs {
                         .group("stream").since("5.0.0")
                         .summary("A container for consumer groups commands")
                         .complexity("Depends on subcommand.")
-                        .sub(sub("xgroup|create", -5, "5.0.0", "Create a consumer group.", "O(1)", true, "RW", "INSERT").flags(WRITE, DENYOOM).build())
-                        .sub(sub("xgroup|setid", -5, "5.0.0", "Set a consumer group to an arbitrary last delivered ID value.", "O(1)", true, "RW", "UPDATE").flags(WRITE).build())
                         .sub(sub("xgroup|destroy", 4, "5.0.0", "Destroy a consumer group.",
                                 "O(N) where N is the number of entries in the group's pending entries list (PEL).", true, "RW", "DELETE").flags(WRITE).build())
+                        .sub(sub("xgroup|create", -5, "5.0.0", "Create a consumer group.", "O(1)", true, "RW", "INSERT").flags(WRITE, DENYOOM).build())
+                        .sub(help("xgroup|help"))
+                        .sub(sub("xgroup|setid", -5, "5.0.0", "Set a consumer group to an arbitrary last delivered ID value.", "O(1)", true, "RW", "UPDATE").flags(WRITE).build())
                         .sub(sub("xgroup|createconsumer", 5, "6.2.0", "Create a consumer in a consumer group.", "O(1)", true, "RW", "INSERT")
                                 .flags(WRITE, DENYOOM).build())
                         .sub(sub("xgroup|delconsumer", 5, "5.0.0", "Delete a consumer from a consumer group.", "O(1)", true, "RW", "DELETE").flags(WRITE).build())
-                        .sub(help("xgroup|help"))
                         .build(),
                 CommandSpec.builder("xreadgroup", -7).flags(WRITE, BLOCKING).acl("write", "stream", "slow", "blocking")
                         .group("stream").since("5.0.0")

@@ -29,6 +29,7 @@ public final class CommandTable {
             HllCommandSpecs.all(),
             TransactionCommandSpecs.all(),
             ScriptingCommandSpecs.all(),
+            StreamCommandSpecs.all(),
             List.of()));
 
     private final Map<String, CommandSpec> byName;

@@ -52,7 +52,16 @@ final class StreamCommandSpecs {
                 CommandSpec.builder("xgroup", -2).acl("slow")
                         .group("stream").since("5.0.0")
                         .summary("A container for consumer groups commands")
-                        .complexity("Depends on subcommand.").build(),
+                        .complexity("Depends on subcommand.")
+                        .sub(sub("xgroup|destroy", 4, "5.0.0", "Destroy a consumer group.",
+                                "O(N) where N is the number of entries in the group's pending entries list (PEL).", true, "RW", "DELETE").flags(WRITE).build())
+                        .sub(sub("xgroup|create", -5, "5.0.0", "Create a consumer group.", "O(1)", true, "RW", "INSERT").flags(WRITE, DENYOOM).build())
+                        .sub(help("xgroup|help"))
+                        .sub(sub("xgroup|setid", -5, "5.0.0", "Set a consumer group to an arbitrary last delivered ID value.", "O(1)", true, "RW", "UPDATE").flags(WRITE).build())
+                        .sub(sub("xgroup|createconsumer", 5, "6.2.0", "Create a consumer in a consumer group.", "O(1)", true, "RW", "INSERT")
+                                .flags(WRITE, DENYOOM).build())
+                        .sub(sub("xgroup|delconsumer", 5, "5.0.0", "Delete a consumer from a consumer group.", "O(1)", true, "RW", "DELETE").flags(WRITE).build())
+                        .build(),
                 CommandSpec.builder("xreadgroup", -7).flags(WRITE, BLOCKING).acl("write", "stream", "slow", "blocking")
                         .group("stream").since("5.0.0")
                         .summary("Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.")
@@ -81,11 +90,29 @@ final class StreamCommandSpecs {
                 CommandSpec.builder("xinfo", -2).acl("slow")
                         .group("stream").since("5.0.0")
                         .summary("A container for stream introspection commands")
-                        .complexity("Depends on subcommand.").build(),
+                        .complexity("Depends on subcommand.")
+                        .sub(sub("xinfo|stream", -3, "5.0.0", "Get information about a stream", "O(1)", false, "RO", "ACCESS").flags(READONLY).build())
+                        .sub(sub("xinfo|groups", 3, "5.0.0", "List the consumer groups of a stream", "O(1)", false, "RO", "ACCESS").flags(READONLY).build())
+                        .sub(sub("xinfo|consumers", 4, "5.0.0", "List the consumers in a consumer group", "O(1)", false, "RO", "ACCESS")
+                                .flags(READONLY).tips("nondeterministic_output").build())
+                        .sub(help("xinfo|help"))
+                        .build(),
                 CommandSpec.builder("xsetid", -3).flags(WRITE, DENYOOM, FAST).acl("write", "stream", "fast")
                         .group("stream").since("5.0.0")
                         .summary("An internal command for replicating stream values")
                         .complexity("O(1)")
                         .key(KeySpec.range(1, 0, 1, "RW", "UPDATE")).build());
+    }
+
+    /** A subcommand whose key is argument 2 (XGROUP CREATE key …, XINFO STREAM key …). */
+    private static CommandSpec.Builder sub(String name, int arity, String since, String summary, String complexity, boolean write,
+            String... keyFlags) {
+        return CommandSpec.builder(name, arity).acl(write ? "write" : "read", "stream", "slow").group("stream").since(since)
+                .summary(summary).complexity(complexity).key(KeySpec.range(2, 0, 1, keyFlags));
+    }
+
+    private static CommandSpec help(String name) {
+        return CommandSpec.builder(name, 2).flags(CommandFlag.LOADING, CommandFlag.STALE).acl("stream", "slow").group("stream")
+                .since("5.0.0").summary("Show helpful text about the different subcommands").complexity("O(1)").build();
     }
 }

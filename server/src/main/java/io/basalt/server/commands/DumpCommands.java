@@ -15,6 +15,9 @@ import io.basalt.server.storage.types.FieldMap;
 import io.basalt.server.storage.types.KeyspaceTxn;
 import io.basalt.server.storage.types.ListValue;
 import io.basalt.server.storage.types.SortedSet;
+import io.basalt.server.storage.types.StreamId;
+import io.basalt.server.storage.types.StreamValue;
+import io.basalt.server.rdb.StreamDump;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +58,7 @@ public final class DumpCommands {
                 yield RdbWriter.dumpZset(members, scores, z.encoding().equals("listpack"));
             }
             case LIST -> RdbWriter.dumpList(ListValue.of(ks, e).all());
+            case STREAM -> RdbWriter.dumpStream(streamDump(StreamValue.of(ks, e)));
             default -> throw new RedisException("ERR DUMP of " + e.type().typeName() + " values is not supported");
         });
     }
@@ -155,11 +159,78 @@ public final class DumpCommands {
                 }
                 l.save();
             }
+            case RdbWriter.TYPE_STREAM_LISTPACKS_2 -> {
+                ks.delete(e);
+                restoreStream(StreamValue.of(ks, a.bytes(1)), v.stream());
+            }
             default -> throw new RedisException("ERR Bad data format");
         }
         if (at != 0 && v.rdbType() != RdbWriter.TYPE_STRING) {
             ks.setExpire(ks.entry(a.bytes(1)), at);
         }
         return Reply.OK;
+    }
+
+    /** A stream as DUMP writes it: its nodes with their live entries, counters, groups. */
+    static StreamDump streamDump(StreamValue s) {
+        List<StreamDump.Node> nodes = new ArrayList<>();
+        for (StreamValue.Node n : s.nodes()) {
+            List<StreamDump.Entry> entries = new ArrayList<>();
+            for (StreamValue.StreamEntry e : s.range(n.master(), n.last(), false, 0)) {
+                entries.add(new StreamDump.Entry(e.id(), e.fields()));
+            }
+            nodes.add(new StreamDump.Node(n.master(), n.masterFields(), entries, 0, n.last(), 0));
+        }
+        List<StreamDump.Group> groups = new ArrayList<>();
+        for (StreamValue.Group g : s.groups()) {
+            List<StreamDump.Nack> pel = new ArrayList<>();
+            s.groupPending(g.name(), StreamId.MIN, StreamId.MAX, p -> {
+                pel.add(new StreamDump.Nack(p.id(), p.deliveryTime(), p.deliveryCount()));
+                return true;
+            });
+            List<StreamDump.Consumer> consumers = new ArrayList<>();
+            for (StreamValue.Consumer c : s.consumers(g.name())) {
+                List<StreamId> ids = new ArrayList<>();
+                s.consumerPending(g.name(), c.name(), StreamId.MIN, StreamId.MAX, id -> {
+                    ids.add(id);
+                    return true;
+                });
+                consumers.add(new StreamDump.Consumer(c.name(), c.seenTime(), ids));
+            }
+            groups.add(new StreamDump.Group(g.name(), g.lastId(), g.entriesRead(), pel, consumers));
+        }
+        return new StreamDump(nodes, s.length(), s.lastId(), s.firstId(), s.maxDeletedId(), s.entriesAdded(), groups);
+    }
+
+    /** Recreates a dumped stream: entries and node model as the payload has them, counters, groups, PELs. */
+    static void restoreStream(StreamValue s, StreamDump d) {
+        s.create();
+        for (StreamDump.Node n : d.nodes()) {
+            if (n.entries().isEmpty()) {
+                continue;
+            }
+            for (StreamDump.Entry e : n.entries()) {
+                s.appendRaw(e.id(), e.fields(), false);
+            }
+            s.putRestoredNode(new StreamValue.Node(n.master(), n.entries().size(), n.deleted(), n.entryBytes(), n.lastId(),
+                    n.masterFields()));
+        }
+        s.setCounters(d.lastId(), d.entriesAdded(), d.maxDeletedId());
+        s.setFirstId(s.length() == 0 ? StreamId.MIN : d.firstId());
+        for (StreamDump.Group g : d.groups()) {
+            s.createGroup(g.name(), g.lastId(), g.entriesRead());
+            java.util.Map<StreamId, StreamDump.Nack> nacks = new java.util.HashMap<>();
+            for (StreamDump.Nack n : g.pel()) {
+                nacks.put(n.id(), n);
+            }
+            for (StreamDump.Consumer c : g.consumers()) {
+                s.ensureConsumer(g.name(), c.name(), c.seenTime(), null);
+                for (StreamId id : c.pending()) {
+                    StreamDump.Nack n = nacks.get(id);
+                    s.putPending(g.name(), new StreamValue.Pending(id, c.name(), n.deliveryTime(), n.deliveryCount()));
+                }
+            }
+        }
+        s.save();
     }
 }

@@ -80,6 +80,9 @@ public final class ServerConfig {
         add("set-max-listpack-entries", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
         add("set-max-listpack-value", Kind.INT, "64", true, 0, Integer.MAX_VALUE);
         add("list-max-listpack-size", Kind.INT, "-2", true, -5, Integer.MAX_VALUE);
+        // how stream entries are grouped into nodes (trimming with ~ removes whole nodes; DUMP writes them)
+        add("stream-node-max-bytes", Kind.MEMORY, "4096", true, 0, Long.MAX_VALUE);
+        add("stream-node-max-entries", Kind.INT, "100", true, 0, Long.MAX_VALUE);
         add("rocksdb-block-cache-size", Kind.MEMORY, "268435456", false, 1024 * 1024, Long.MAX_VALUE);
         add("rocksdb-write-buffer-size", Kind.MEMORY, "67108864", false, 1024 * 1024, Long.MAX_VALUE);
         add("rocksdb-min-blob-size", Kind.MEMORY, "4096", false, 0, Long.MAX_VALUE);

@@ -75,6 +75,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean again;
         boolean timedOut;
         boolean retried;
+        boolean readBlocked;
         io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
     }
 
@@ -331,18 +332,43 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 slot.argv = argv;
                 slot.startNanos = start;
                 writesInFlight.incrementAndGet();
-                if (spec.has(CommandFlag.BLOCKING)) {
-                    block(slot, spec, argv, args);
+                long blockMs = spec.has(CommandFlag.BLOCKING) ? blockTimeout(spec, args) : -1;
+                if (blockMs >= 0) {
+                    block(slot, spec, argv, blockMs);
                 }
                 Proposal p = w.proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong(), ctx);
                 node.writePath().submit(p, reply -> completed(slot, reply));
                 return;
+            }
+            long blockMs = spec.has(CommandFlag.BLOCKING) ? blockTimeout(spec, args) : -1;
+            if (blockMs >= 0) {
+                registerReadWaiter(slot, spec, argv);
             }
             Reply reply;
             try {
                 reply = ((ReadCommand) r.handler()).run(ctx);
             } finally {
                 ctx.close();
+            }
+            if (reply instanceof Reply.Blocked b && slot.waiter != null) {
+                // a blocking read (XREAD BLOCK) with nothing to serve: wait, re-run on wake-up
+                slot.suppressed = skipThis || session.replyMode() != ClientSession.ReplyMode.ON;
+                slot.spec = spec;
+                slot.argv = b.retryArgs() != null ? b.retryArgs() : argv;
+                slot.startNanos = start;
+                slot.readBlocked = true;
+                blockedSlot = slot;
+                if (blockMs > 0) {
+                    slot.timeoutTask = this.ctx.executor().schedule(() -> timedOut(slot), blockMs,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            if (slot.waiter != null) {
+                unblock(slot);
+            }
+            if (reply instanceof Reply.Blocked) {
+                reply = Reply.NULL_ARRAY;
             }
             finish(slot, reply, spec, skipThis);
             account(spec, argv, reply, start);
@@ -361,7 +387,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * Registers a blocking command as a waiter before its first attempt is applied, so a push that
      * lands between the attempt and the registration still wakes it (the wake-up is remembered).
      */
-    private void block(Slot slot, CommandSpec spec, List<byte[]> argv, Args args) {
+    private void block(Slot slot, CommandSpec spec, List<byte[]> argv, long ms) {
         blockedSlot = slot;
         slot.retryInFlight = true;
         List<byte[]> keys = new java.util.ArrayList<>();
@@ -380,14 +406,78 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         };
         node.blockedClients().add(slot.waiter);
-        int timeoutArg = switch (spec.name()) {
-            case "blmpop", "bzmpop" -> 1;
-            default -> argv.size() - 1;
-        };
-        long ms = io.basalt.server.commands.ListCommands.timeout(args, timeoutArg);
         if (ms > 0) {
             slot.timeoutTask = ctx.executor().schedule(() -> timedOut(slot), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * How long a blocking command may wait, in ms (0 = forever), or -1 if this invocation does not
+     * block: list and sorted-set pops always carry a timeout in seconds (validated already);
+     * XREAD/XREADGROUP block only with {@code BLOCK ms}.
+     */
+    private static long blockTimeout(CommandSpec spec, Args args) {
+        return switch (spec.name()) {
+            case "xread", "xreadgroup" -> io.basalt.server.commands.StreamCommands.blockTimeoutOrNone(args);
+            case "blmpop", "bzmpop" -> io.basalt.server.commands.ListCommands.timeout(args, 1);
+            default -> io.basalt.server.commands.ListCommands.timeout(args, args.size() - 1);
+        };
+    }
+
+    /**
+     * A blocking read (XREAD BLOCK) registers before its first attempt, like a blocking write; a
+     * wake-up re-runs it on this event loop against the committed state (nothing to replicate).
+     */
+    private void registerReadWaiter(Slot slot, CommandSpec spec, List<byte[]> argv) {
+        List<byte[]> keys = new java.util.ArrayList<>();
+        for (int pos : spec.keyPositions(argv)) {
+            keys.add(argv.get(pos));
+        }
+        slot.waiter = new BlockedClients.Waiter() {
+            @Override
+            public List<byte[]> keys() {
+                return keys;
+            }
+
+            @Override
+            public void wake() {
+                try {
+                    ctx.executor().execute(() -> rerunRead(slot));
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // the connection's event loop is gone
+                }
+            }
+        };
+        node.blockedClients().add(slot.waiter);
+    }
+
+    private void rerunRead(Slot slot) {
+        if (closed || blockedSlot != slot || slot.waiter == null || !slot.readBlocked) {
+            return;
+        }
+        Dispatcher.Resolved r = dispatcher.resolve(slot.argv, session);
+        Reply reply;
+        CommandContext c = new CommandContext(new Args(slot.argv), slot.spec, session, node, node.clock().getAsLong());
+        try {
+            reply = r.handler() instanceof ReadCommand rc ? rc.run(c) : Reply.NULL_ARRAY;
+        } catch (RedisException e) {
+            reply = e.reply();
+        } catch (RuntimeException e) {
+            log.error("command {} failed", slot.spec.name(), e);
+            reply = Reply.error("ERR " + e);
+        } finally {
+            c.close();
+        }
+        if (reply instanceof Reply.Blocked) {
+            return;
+        }
+        slot.reply = reply;
+        unblock(slot);
+        writeReadyReplies();
+        if (!inbox.isEmpty()) {
+            drain();
+        }
+        flush();
     }
 
     /** Proposes the blocked command again (any thread); one retry at a time, a wake-up meanwhile is remembered. */
@@ -405,7 +495,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             slot.reply = null;
         }
         writesInFlight.incrementAndGet();
-        Proposal p = new Proposal(slot.spec.name(), slot.argv, node.clock().getAsLong(), ThreadLocalRandom.current().nextLong());
+        // a command may have its own retry handler (XREADGROUP: a vanished stream or group ends the wait)
+        String retryName = "__" + slot.spec.name() + "-retry";
+        String name = node.registry().writeHandler(retryName) != null ? retryName : slot.spec.name();
+        Proposal p = new Proposal(name, slot.argv, node.clock().getAsLong(), ThreadLocalRandom.current().nextLong());
         node.writePath().submit(p, reply -> completed(slot, reply));
     }
 

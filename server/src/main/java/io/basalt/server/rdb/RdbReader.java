@@ -16,9 +16,13 @@ public final class RdbReader {
      * {@code TYPE_ZSET}, {@code TYPE_HASH}), the string, or the elements (hash: field, value, …;
      * sorted set: members with {@code scores}).
      */
-    public record Value(int rdbType, byte[] string, java.util.List<byte[]> items, double[] scores) {
+    public record Value(int rdbType, byte[] string, java.util.List<byte[]> items, double[] scores, StreamDump stream) {
         Value(int rdbType, byte[] string) {
-            this(rdbType, string, null, null);
+            this(rdbType, string, null, null, null);
+        }
+
+        Value(int rdbType, byte[] string, java.util.List<byte[]> items, double[] scores) {
+            this(rdbType, string, items, scores, null);
         }
     }
 
@@ -131,9 +135,215 @@ public final class RdbReader {
                 }
                 return new Value(RdbWriter.TYPE_LIST, null, nonEmpty(all), null);
             }
+            case RdbWriter.TYPE_STREAM_LISTPACKS:
+            case RdbWriter.TYPE_STREAM_LISTPACKS_2:
+                return new Value(RdbWriter.TYPE_STREAM_LISTPACKS_2, null, null, null, readStream(type == RdbWriter.TYPE_STREAM_LISTPACKS_2));
             default:
                 throw new BadFormat("unsupported RDB type " + type);
         }
+    }
+
+    private StreamDump readStream(boolean v2) throws BadFormat {
+        long nodeCount = readLength(null);
+        if (nodeCount > end - pos) {
+            throw new BadFormat("bad stream node count");
+        }
+        java.util.List<StreamDump.Node> nodes = new java.util.ArrayList<>();
+        io.basalt.server.storage.types.StreamId prevMaster = null;
+        for (long i = 0; i < nodeCount; i++) {
+            byte[] key = readString();
+            if (key.length != 16) {
+                throw new BadFormat("stream node key is not an ID");
+            }
+            io.basalt.server.storage.types.StreamId master = io.basalt.server.storage.types.StreamId.decode(key, 0);
+            if (prevMaster != null && master.compareTo(prevMaster) <= 0) {
+                throw new BadFormat("stream nodes out of order");
+            }
+            prevMaster = master;
+            byte[] lp = readString();
+            nodes.add(node(master, lp));
+        }
+        long length = readLength(null);
+        io.basalt.server.storage.types.StreamId last = readId();
+        io.basalt.server.storage.types.StreamId first = io.basalt.server.storage.types.StreamId.MIN;
+        io.basalt.server.storage.types.StreamId maxDeleted = io.basalt.server.storage.types.StreamId.MIN;
+        long added = length;
+        if (v2) {
+            first = readId();
+            maxDeleted = readId();
+            added = readLength(null);
+        } else {
+            for (StreamDump.Node n : nodes) {
+                if (!n.entries().isEmpty()) {
+                    first = n.entries().get(0).id();
+                    break;
+                }
+            }
+        }
+        long groupCount = readLength(null);
+        if (groupCount > end - pos) {
+            throw new BadFormat("bad stream group count");
+        }
+        java.util.List<StreamDump.Group> groups = new java.util.ArrayList<>();
+        java.util.HashSet<io.basalt.server.util.ByteKey> names = new java.util.HashSet<>();
+        for (long g = 0; g < groupCount; g++) {
+            byte[] name = readString();
+            if (!names.add(new io.basalt.server.util.ByteKey(name))) {
+                throw new BadFormat("duplicate consumer group");
+            }
+            io.basalt.server.storage.types.StreamId gLast = readId();
+            long entriesRead = v2 ? readLength(null) : -1;
+            long pelSize = readLength(null);
+            if (pelSize > (end - pos) / 17) {
+                throw new BadFormat("bad PEL size");
+            }
+            java.util.List<StreamDump.Nack> pel = new java.util.ArrayList<>();
+            java.util.HashSet<io.basalt.server.storage.types.StreamId> inPel = new java.util.HashSet<>();
+            for (long p = 0; p < pelSize; p++) {
+                io.basalt.server.storage.types.StreamId id = io.basalt.server.storage.types.StreamId.decode(raw(16), 0);
+                long time = millis();
+                long count = readLength(null);
+                if (!inPel.add(id)) {
+                    throw new BadFormat("duplicate PEL entry");
+                }
+                pel.add(new StreamDump.Nack(id, time, count));
+            }
+            long consumerCount = readLength(null);
+            if (consumerCount > end - pos) {
+                throw new BadFormat("bad consumer count");
+            }
+            java.util.List<StreamDump.Consumer> consumers = new java.util.ArrayList<>();
+            java.util.HashSet<io.basalt.server.util.ByteKey> cnames = new java.util.HashSet<>();
+            java.util.HashSet<io.basalt.server.storage.types.StreamId> owned = new java.util.HashSet<>();
+            for (long c = 0; c < consumerCount; c++) {
+                byte[] cname = readString();
+                if (!cnames.add(new io.basalt.server.util.ByteKey(cname))) {
+                    throw new BadFormat("duplicate consumer");
+                }
+                long seen = millis();
+                long n = readLength(null);
+                if (n > (end - pos) / 16) {
+                    throw new BadFormat("bad consumer PEL size");
+                }
+                java.util.List<io.basalt.server.storage.types.StreamId> ids = new java.util.ArrayList<>();
+                for (long k = 0; k < n; k++) {
+                    io.basalt.server.storage.types.StreamId id = io.basalt.server.storage.types.StreamId.decode(raw(16), 0);
+                    if (!inPel.contains(id) || !owned.add(id)) {
+                        throw new BadFormat("consumer PEL entry not in the group PEL");
+                    }
+                    ids.add(id);
+                }
+                consumers.add(new StreamDump.Consumer(cname, seen, ids));
+            }
+            groups.add(new StreamDump.Group(name, gLast, entriesRead, pel, consumers));
+        }
+        return new StreamDump(nodes, length, last, first, maxDeleted, added, groups);
+    }
+
+    /** Parses one node's listpack: master entry, then entries (deleted ones skipped, but counted). */
+    private static StreamDump.Node node(io.basalt.server.storage.types.StreamId master, byte[] lp) throws BadFormat {
+        java.util.List<byte[]> items = Listpack.decode(lp);
+        if (items.isEmpty()) {
+            throw new BadFormat("empty listpack inside stream");
+        }
+        int p = 0;
+        long live = num(items, p++);
+        long deleted = num(items, p++);
+        long nf = num(items, p++);
+        if (nf < 0 || nf > items.size()) {
+            throw new BadFormat("bad master field count");
+        }
+        java.util.List<byte[]> masterFields = new java.util.ArrayList<>();
+        for (long i = 0; i < nf; i++) {
+            masterFields.add(item(items, p++));
+        }
+        if (num(items, p++) != 0) {
+            throw new BadFormat("bad master entry terminator");
+        }
+        long headerBytes = 7 + io.basalt.server.storage.types.ListpackSize.ofInt(live)
+                + io.basalt.server.storage.types.ListpackSize.ofInt(deleted) + io.basalt.server.storage.types.ListpackSize.ofInt(nf)
+                + io.basalt.server.storage.types.ListpackSize.ofInt(0);
+        for (byte[] f : masterFields) {
+            headerBytes += io.basalt.server.storage.types.ListpackSize.of(f);
+        }
+        java.util.List<StreamDump.Entry> entries = new java.util.ArrayList<>();
+        io.basalt.server.storage.types.StreamId last = master;
+        long seenLive = 0;
+        long seenDeleted = 0;
+        while (p < items.size()) {
+            long flags = num(items, p++);
+            long msd = num(items, p++);
+            long seqd = num(items, p++);
+            io.basalt.server.storage.types.StreamId id = new io.basalt.server.storage.types.StreamId(master.ms() + msd, master.seq() + seqd);
+            if (id.compareTo(last) < 0 || (id.equals(last) && !entries.isEmpty())) {
+                throw new BadFormat("stream IDs out of order");
+            }
+            java.util.List<byte[]> fields = new java.util.ArrayList<>();
+            if ((flags & 2) != 0) {
+                for (byte[] f : masterFields) {
+                    fields.add(f);
+                    fields.add(item(items, p++));
+                }
+            } else {
+                long n = num(items, p++);
+                if (n < 0 || n > items.size()) {
+                    throw new BadFormat("bad field count");
+                }
+                for (long i = 0; i < 2 * n; i++) {
+                    fields.add(item(items, p++));
+                }
+            }
+            num(items, p++); // lp-count
+            last = id;
+            if ((flags & 1) != 0) {
+                seenDeleted++;
+            } else {
+                seenLive++;
+                entries.add(new StreamDump.Entry(id, fields));
+            }
+        }
+        if (seenLive != live || seenDeleted != deleted) {
+            throw new BadFormat("stream node counts mismatch");
+        }
+        return new StreamDump.Node(master, masterFields, entries, deleted, last, lp.length - headerBytes);
+    }
+
+    private static byte[] item(java.util.List<byte[]> items, int i) throws BadFormat {
+        if (i >= items.size()) {
+            throw new BadFormat("truncated stream listpack");
+        }
+        return items.get(i);
+    }
+
+    private static long num(java.util.List<byte[]> items, int i) throws BadFormat {
+        Long v = io.basalt.server.dispatch.Args.parseLong(item(items, i));
+        if (v == null) {
+            throw new BadFormat("expected an integer in stream listpack");
+        }
+        return v;
+    }
+
+    private io.basalt.server.storage.types.StreamId readId() throws BadFormat {
+        long ms = readLength(null);
+        long seq = readLength(null);
+        return new io.basalt.server.storage.types.StreamId(ms, seq);
+    }
+
+    private byte[] raw(int n) throws BadFormat {
+        if (n > end - pos) {
+            throw new BadFormat("truncated");
+        }
+        byte[] b = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+        pos += n;
+        return b;
+    }
+
+    private long millis() throws BadFormat {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v |= (long) u8() << (8 * i);
+        }
+        return v;
     }
 
     /** An element count, sanity-checked against the bytes left (each element takes at least one byte). */

@@ -19,6 +19,8 @@ public final class RdbWriter {
     public static final int TYPE_HASH_LISTPACK = 16;
     public static final int TYPE_ZSET_LISTPACK = 17;
     public static final int TYPE_LIST_QUICKLIST_2 = 18;
+    public static final int TYPE_STREAM_LISTPACKS = 15;
+    public static final int TYPE_STREAM_LISTPACKS_2 = 19;
 
     private static final int ENC_INT8 = 0;
     private static final int ENC_INT16 = 1;
@@ -140,6 +142,92 @@ public final class RdbWriter {
         return w.finishPayload();
     }
 
+    /**
+     * DUMP of a stream in Redis 7.0's RDB_TYPE_STREAM_LISTPACKS_2: one listpack per node (master
+     * entry, then entries with SAMEFIELDS compression), the counters, then each group with its PEL
+     * and consumers.
+     */
+    public static byte[] dumpStream(StreamDump s) {
+        RdbWriter w = new RdbWriter();
+        w.out.write(TYPE_STREAM_LISTPACKS_2);
+        java.util.List<StreamDump.Node> nodes = s.nodes().stream().filter(n -> !n.entries().isEmpty()).toList();
+        w.writeLength(nodes.size());
+        for (StreamDump.Node n : nodes) {
+            w.writeString(n.master().encode());
+            w.writeString(Listpack.encode(nodeItems(n)));
+        }
+        w.writeLength(s.length());
+        w.writeId(s.lastId());
+        w.writeId(s.firstId());
+        w.writeId(s.maxDeletedId());
+        w.writeLength(s.entriesAdded());
+        w.writeLength(s.groups().size());
+        for (StreamDump.Group g : s.groups()) {
+            w.writeString(g.name());
+            w.writeId(g.lastId());
+            w.writeLength(g.entriesRead());
+            w.writeLength(g.pel().size());
+            for (StreamDump.Nack n : g.pel()) {
+                w.out.writeBytes(n.id().encode());
+                w.writeMillis(n.deliveryTime());
+                w.writeLength(n.deliveryCount());
+            }
+            w.writeLength(g.consumers().size());
+            for (StreamDump.Consumer c : g.consumers()) {
+                w.writeString(c.name());
+                w.writeMillis(c.seenTime());
+                w.writeLength(c.pending().size());
+                for (io.basalt.server.storage.types.StreamId id : c.pending()) {
+                    w.out.writeBytes(id.encode());
+                }
+            }
+        }
+        return w.finishPayload();
+    }
+
+    /** A node's listpack items: master entry (live, deleted, fields, 0), then each entry. */
+    static java.util.List<byte[]> nodeItems(StreamDump.Node n) {
+        java.util.List<byte[]> items = new java.util.ArrayList<>();
+        items.add(num(n.entries().size()));
+        items.add(num(0));
+        items.add(num(n.masterFields().size()));
+        items.addAll(n.masterFields());
+        items.add(num(0));
+        for (StreamDump.Entry e : n.entries()) {
+            boolean same = io.basalt.server.storage.types.StreamValue.sameFields(e.fields(), n.masterFields());
+            int pairs = e.fields().size() / 2;
+            items.add(num(same ? 2 : 0));
+            items.add(num(e.id().ms() - n.master().ms()));
+            items.add(num(e.id().seq() - n.master().seq()));
+            if (same) {
+                for (int i = 1; i < e.fields().size(); i += 2) {
+                    items.add(e.fields().get(i));
+                }
+                items.add(num(pairs + 3));
+            } else {
+                items.add(num(pairs));
+                items.addAll(e.fields());
+                items.add(num(2L * pairs + 4));
+            }
+        }
+        return items;
+    }
+
+    private static byte[] num(long v) {
+        return Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private void writeId(io.basalt.server.storage.types.StreamId id) {
+        writeLength(id.ms());
+        writeLength(id.seq());
+    }
+
+    private void writeMillis(long ms) {
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (ms >>> (8 * i)));
+        }
+    }
+
     private byte[] finishPayload() {
         out.write(RDB_VERSION & 0xFF);
         out.write((RDB_VERSION >>> 8) & 0xFF);
@@ -152,14 +240,14 @@ public final class RdbWriter {
         return payload;
     }
 
-    /** RDB length encoding: 6-bit, 14-bit, 32-bit or 64-bit big-endian forms. */
+    /** RDB length encoding: 6-bit, 14-bit, 32-bit or 64-bit big-endian forms (unsigned). */
     void writeLength(long len) {
-        if (len < (1 << 6)) {
+        if (Long.compareUnsigned(len, 1 << 6) < 0) {
             out.write((int) len);
-        } else if (len < (1 << 14)) {
+        } else if (Long.compareUnsigned(len, 1 << 14) < 0) {
             out.write((int) ((len >>> 8) | 0x40));
             out.write((int) (len & 0xFF));
-        } else if (len <= 0xFFFFFFFFL) {
+        } else if (Long.compareUnsigned(len, 0xFFFFFFFFL) <= 0) {
             out.write(0x80);
             for (int i = 3; i >= 0; i--) {
                 out.write((int) (len >>> (8 * i)));

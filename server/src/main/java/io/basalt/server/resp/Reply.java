@@ -87,10 +87,17 @@ public sealed interface Reply {
     /** A double already formatted (GEOPOS's human long double): a bulk string in RESP2, a double in RESP3. */
     record DoubleText(String text) implements Reply {}
 
-    /** A blocking command found nothing to serve: the connection waits for a write to its keys. Never sent. */
-    record Blocked() implements Reply {}
+    /**
+     * A blocking command found nothing to serve: the connection waits for a write to its keys. Never
+     * sent. {@code retryArgs}, when not null, replace the command's arguments for its retries (XREAD
+     * resolves {@code $} to the stream's last ID at the first attempt).
+     */
+    record Blocked(java.util.List<byte[]> retryArgs) implements Reply {}
 
-    Reply BLOCKED = new Blocked();
+    Reply BLOCKED = new Blocked(null);
+
+    /** Key/value pairs: a map in RESP3, an array of 2-element arrays in RESP2 (XREAD's reply). */
+    record KeyedArrays(List<Reply> keysAndValues) implements Reply {}
 
     /** Member, score pairs: an array of 2-element arrays in RESP3, one flat array in RESP2 (ZPOPMIN count, …). */
     record Pairs(List<Reply> flat) implements Reply {}

@@ -60,6 +60,21 @@ public final class RespWriter {
             for (Reply r : m.keysAndValues()) {
                 write(r, out, proto);
             }
+        } else if (reply instanceof Reply.KeyedArrays m) {
+            List<Reply> items = m.keysAndValues();
+            if (proto >= 3) {
+                writeLength(out, '%', items.size() / 2);
+                for (Reply r : items) {
+                    write(r, out, proto);
+                }
+            } else {
+                writeLength(out, '*', items.size() / 2);
+                for (int i = 0; i < items.size(); i += 2) {
+                    writeLength(out, '*', 2);
+                    write(items.get(i), out, proto);
+                    write(items.get(i + 1), out, proto);
+                }
+            }
         } else if (reply instanceof Reply.Pairs p) {
             List<Reply> items = p.flat();
             if (proto >= 3) {

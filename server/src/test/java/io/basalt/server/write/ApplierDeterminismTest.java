@@ -92,6 +92,34 @@ class ApplierDeterminismTest {
     }
 
     @Test
+    void streamIdsAndDeliveryTimesComeFromTheProposal() {
+        long t0 = 1_700_000_000_000L;
+        List<Proposal> proposals = List.of(
+                p(t0, "xadd", "s", "*", "f", "1"),
+                p(t0, "xadd", "s", "*", "f", "2"),
+                p(t0 - 5, "xadd", "s", "*", "f", "3"), // a clock behind the last ID: sequence goes on
+                p(t0 + 7, "xgroup|create", "xgroup", "CREATE", "s", "g", "0"),
+                p(t0 + 8, "xreadgroup", "GROUP", "g", "c", "COUNT", "2", "STREAMS", "s", ">"),
+                p(t0 + 9, "xclaim", "s", "g", "d", "0", String.valueOf(t0) + "-0", "IDLE", "3"),
+                p(t0 + 10, "xadd", "s", "MAXLEN", "~", "1", "*", "f", "4"));
+        Applier ap = new Applier(a, Families.registry(), () -> 512L << 20);
+        Applier bp = new Applier(b, Families.registry(), () -> 512L << 20);
+        List<Reply> ra = ap.apply(proposals, false);
+        List<Reply> rb = new ArrayList<>();
+        for (Proposal p : proposals) {
+            rb.addAll(bp.apply(List.of(p), false));
+        }
+        assertThat(rb).isEqualTo(ra);
+        assertThat(ra.get(0)).isEqualTo(Reply.bulk(t0 + "-0"));
+        assertThat(ra.get(1)).isEqualTo(Reply.bulk(t0 + "-1"));
+        assertThat(ra.get(2)).isEqualTo(Reply.bulk(t0 + "-2"));
+        assertThat(ra.get(6)).isEqualTo(Reply.bulk((t0 + 10) + "-0"));
+        for (Cf cf : Cf.values()) {
+            assertThat(dump(b, cf)).as("column family %s", cf).isEqualTo(dump(a, cf));
+        }
+    }
+
+    @Test
     void flushInsideABatchResetsCounts() {
         long t0 = 1_700_000_000_000L;
         Applier ap = new Applier(a, Families.registry(), () -> 512L << 20);

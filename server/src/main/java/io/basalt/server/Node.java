@@ -41,6 +41,7 @@ public final class Node implements AutoCloseable {
     private final io.basalt.server.net.BlockedClients blockedClients = new io.basalt.server.net.BlockedClients();
     private final io.basalt.server.dispatch.Watches watches = new io.basalt.server.dispatch.Watches();
     private final io.basalt.server.scripting.LuaScripts scripts;
+    private final io.basalt.server.net.PubSub pubsub = new io.basalt.server.net.PubSub();
     private final io.basalt.server.storage.types.Collector collector;
     private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
@@ -98,6 +99,10 @@ public final class Node implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(Node.class).warn("garbage collection pass failed", e);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public io.basalt.server.net.PubSub pubsub() {
+        return pubsub;
     }
 
     public io.basalt.server.scripting.LuaScripts scripts() {

@@ -37,7 +37,15 @@ final class PubSubCommandSpecs {
                 CommandSpec.builder("pubsub", -2).acl("slow")
                         .group("pubsub").since("2.8.0")
                         .summary("A container for Pub/Sub commands")
-                        .complexity("Depends on subcommand.").build(),
+                        .complexity("Depends on subcommand.")
+                        .sub(sub("pubsub|channels", -2, "List active channels"))
+                        .sub(sub("pubsub|numpat", 2, "Get the count of unique patterns pattern subscriptions"))
+                        .sub(sub("pubsub|numsub", -2, "Get the count of subscribers for channels"))
+                        .sub(sub("pubsub|shardchannels", -2, "List active shard channels"))
+                        .sub(sub("pubsub|shardnumsub", -2, "Get the count of subscribers for shard channels"))
+                        .sub(CommandSpec.builder("pubsub|help", 2).flags(LOADING, STALE).acl("slow").group("pubsub")
+                                .since("6.2.0").summary("Show helpful text about the different subcommands").build())
+                        .build(),
                 CommandSpec.builder("ssubscribe", -2).flags(PUBSUB, NOSCRIPT, LOADING, STALE).acl("pubsub", "slow")
                         .group("pubsub").since("7.0.0")
                         .summary("Listen for messages published to the given shard channels")
@@ -53,5 +61,10 @@ final class PubSubCommandSpecs {
                         .summary("Post a message to a shard channel")
                         .complexity("O(N) where N is the number of clients subscribed to the receiving shard channel.")
                         .key(KeySpec.range(1, 0, 1, "NOT_KEY")).build());
+    }
+
+    private static CommandSpec sub(String name, int arity, String summary) {
+        return CommandSpec.builder(name, arity).flags(PUBSUB, LOADING, STALE).acl("pubsub", "slow").group("pubsub")
+                .since("2.8.0").summary(summary).build();
     }
 }

@@ -93,6 +93,10 @@ public final class ConnectionCommands {
         if (a.size() > 2) {
             throw Errors.wrongArgs("ping");
         }
+        if (ctx.session().proto() == 2 && ctx.session().subscribed()) {
+            // RESP2 subscribed mode: PING answers in the shape of a pushed message
+            return Reply.array(Reply.bulk("pong"), Reply.bulk(a.size() == 1 ? new byte[0] : a.bytes(1)));
+        }
         return a.size() == 1 ? Reply.PONG : Reply.bulk(a.bytes(1));
     }
 
@@ -112,6 +116,7 @@ public final class ConnectionCommands {
             s.endMulti();
         }
         s.unwatch(ctx.node().watches());
+        ctx.node().pubsub().leave(s);
         if (s.monitor()) {
             s.monitor(false);
             ctx.node().clients().removeMonitor(s);

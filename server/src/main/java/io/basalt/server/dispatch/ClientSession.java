@@ -162,6 +162,24 @@ public final class ClientSession {
         return closing;
     }
 
+    // pub/sub subscriptions (event loop only)
+    private final java.util.EnumMap<io.basalt.server.net.PubSub.Kind, java.util.Set<io.basalt.server.util.ByteKey>> subscriptions =
+            new java.util.EnumMap<>(io.basalt.server.net.PubSub.Kind.class);
+
+    public java.util.Set<io.basalt.server.util.ByteKey> subscriptions(io.basalt.server.net.PubSub.Kind kind) {
+        return subscriptions.computeIfAbsent(kind, k -> new java.util.LinkedHashSet<>());
+    }
+
+    /** Whether the connection is in subscribed mode (RESP2 then refuses most commands). */
+    public boolean subscribed() {
+        for (java.util.Set<io.basalt.server.util.ByteKey> s : subscriptions.values()) {
+            if (!s.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // MULTI/EXEC state (event loop only)
     private java.util.List<java.util.List<byte[]>> multi;
     private boolean multiError;

@@ -118,6 +118,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (session != null) {
             node.clients().remove(session);
             session.unwatch(node.watches());
+            node.pubsub().leave(session);
         }
         inbox.clear();
         replies.clear();
@@ -202,6 +203,14 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(true);
         }
         writeReadyReplies();
+    }
+
+    private static boolean allowedWhenSubscribed(String name) {
+        return switch (name) {
+            case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit",
+                    "reset" -> true;
+            default -> false;
+        };
     }
 
     /** Inside MULTI everything is queued but the commands that end or shape the transaction. */
@@ -311,6 +320,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         node.stats().totalCommands.increment();
         if (r.error() != null) {
             finish(slot, r.error(), null, skipThis);
+            return;
+        }
+        if (session.proto() == 2 && session.subscribed() && !allowedWhenSubscribed(spec.name())) {
+            finish(slot, Reply.error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE"
+                    + " / PING / QUIT / RESET are allowed in this context"), spec, skipThis);
             return;
         }
         if (node.scripts().busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {

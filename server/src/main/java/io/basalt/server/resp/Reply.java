@@ -111,6 +111,9 @@ public sealed interface Reply {
     /** RESP3 push (pub/sub, monitor); RESP2 renders an array. */
     record Push(List<Reply> items) implements Reply {}
 
+    /** Several replies to one command, written one after another (SUBSCRIBE a b → two confirmations). */
+    record Many(List<Reply> replies) implements Reply {}
+
     static Reply bulk(byte[] v) {
         return v == null ? NULL : new Bulk(v);
     }

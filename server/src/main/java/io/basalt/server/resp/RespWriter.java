@@ -49,6 +49,10 @@ public final class RespWriter {
             writeAggregate(out, '*', a.items(), proto);
         } else if (reply instanceof Reply.SetReply s) {
             writeAggregate(out, proto >= 3 ? '~' : '*', s.items(), proto);
+        } else if (reply instanceof Reply.Many m) {
+            for (Reply r : m.replies()) {
+                write(r, out, proto);
+            }
         } else if (reply instanceof Reply.Push p) {
             writeAggregate(out, proto >= 3 ? '>' : '*', p.items(), proto);
         } else if (reply instanceof Reply.MapReply m) {

@@ -67,6 +67,10 @@ public final class Node implements AutoCloseable {
                 () -> io.basalt.server.storage.types.Encodings.of(config));
         applier.addListener(blockedClients);
         applier.attach(this, watches);
+        io.basalt.server.net.Notifications notifications = new io.basalt.server.net.Notifications(pubsub);
+        notifications.configure(config.get("notify-keyspace-events"));
+        config.onChange("notify-keyspace-events", notifications::configure);
+        applier.addListener(notifications);
         this.scripts = new io.basalt.server.scripting.LuaScripts(() -> config.getLong("busy-reply-threshold"));
         this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                 () -> "always".equals(config.get("appendfsync")));

@@ -66,6 +66,7 @@ public final class ServerConfig {
         add("slowlog-log-slower-than", Kind.INT, "10000", true, -1, Long.MAX_VALUE);
         add("slowlog-max-len", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
         add("busy-reply-threshold", Kind.INT, "5000", true, 0, Integer.MAX_VALUE);
+        add("notify-keyspace-events", Kind.STRING, "", true);
         add("appendfsync", Kind.ENUM, "everysec", true, 0, 0, "always", "everysec", "no");
         add("hz", Kind.INT, "10", false, 1, 500);
         add("databases", Kind.INT, "1", false, 1, 1);
@@ -161,7 +162,17 @@ public final class ServerConfig {
                 throw new RedisException("ERR CONFIG SET failed (possibly related to argument '" + e.getKey()
                         + "') - can't set immutable config");
             }
-            String v = normalise(s, e.getValue());
+            String v;
+            if (s.name.equals("notify-keyspace-events")) {
+                try {
+                    v = io.basalt.server.net.Notifications.format(io.basalt.server.net.Notifications.parse(e.getValue()));
+                } catch (RedisException bad) {
+                    throw new RedisException("ERR CONFIG SET failed (possibly related to argument '" + e.getKey() + "') - "
+                            + bad.getMessage());
+                }
+            } else {
+                v = normalise(s, e.getValue());
+            }
             if (v == null) {
                 throw new RedisException("ERR CONFIG SET failed (possibly related to argument '" + e.getKey()
                         + "') - argument couldn't be parsed into an integer");

@@ -111,16 +111,20 @@ public final class CommandRunner {
         Args args = new Args(argv);
         if (handler instanceof WriteCommand w) {
             KeyspaceTxn.Savepoint sp = keyspace.savepoint();
+            String outer = keyspace.command(spec.name());
             try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))) {
                 w.validate(args, ctx);
                 Reply r = w.apply(new ApplyContext(args, nowMs, random.nextLong(), keyspace, maxBulkLen).bind(node, client));
+                keyspace.command(outer);
                 keyspace.release(sp);
                 wrote = true;
                 return r instanceof Reply.Blocked ? notBlocking(spec) : r;
             } catch (RedisException e) {
+                keyspace.command(outer);
                 keyspace.rollback(sp);
                 return e.reply();
             } catch (RuntimeException e) {
+                keyspace.command(outer);
                 keyspace.rollback(sp);
                 log.error("command {} failed inside a transaction or script", spec.name(), e);
                 return Reply.error("ERR " + e);

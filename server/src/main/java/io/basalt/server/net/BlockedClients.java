@@ -55,7 +55,7 @@ public final class BlockedClients implements Applier.ApplyListener {
     }
 
     @Override
-    public void applied(List<Proposal> proposals, List<Reply> replies, List<byte[]> modifiedKeys) {
+    public void applied(List<Proposal> proposals, List<Reply> replies, List<byte[]> modifiedKeys, List<String> modifiedBy) {
         if (count == 0) {
             return;
         }

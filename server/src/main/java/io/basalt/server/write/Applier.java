@@ -32,7 +32,7 @@ public final class Applier {
     /** Told about every applied batch after it is committed (blocking wake-ups, notifications…). */
     public interface ApplyListener {
         /** {@code modifiedKeys}: keys the batch changed (with repeats; possibly by commands that failed). */
-        void applied(List<Proposal> proposals, List<Reply> replies, List<byte[]> modifiedKeys);
+        void applied(List<Proposal> proposals, List<Reply> replies, List<byte[]> modifiedKeys, List<String> modifiedBy);
     }
 
     private io.basalt.server.Node node;
@@ -63,6 +63,7 @@ public final class Applier {
     public List<Reply> apply(List<Proposal> proposals, boolean sync) {
         List<Reply> replies = new ArrayList<>(proposals.size());
         List<byte[]> modifiedKeys;
+        List<String> modifiedBy;
         try (Store.Batch batch = store.beginBatch()) {
             io.basalt.server.storage.types.Encodings enc = encodings.get();
             long maxBulk = maxBulkLen.getAsLong();
@@ -81,6 +82,7 @@ public final class Applier {
             }
             batch.commit(sync);
             modifiedKeys = modified;
+            modifiedBy = batch.modifiedBy();
         } catch (StorageException e) {
             log.error("batch commit failed; {} commands not applied", proposals.size(), e);
             Reply err = Reply.error("ERR storage error: " + e.getMessage());
@@ -88,7 +90,7 @@ public final class Applier {
             return replies;
         }
         for (ApplyListener l : listeners) {
-            l.applied(proposals, replies, modifiedKeys);
+            l.applied(proposals, replies, modifiedKeys, modifiedBy);
         }
         return replies;
     }
@@ -99,6 +101,7 @@ public final class Applier {
             return Reply.error("ERR unknown command '" + p.name() + "'");
         }
         KeyspaceTxn ks = batch.begin(p.nowMs(), enc);
+        ks.command(p.name());
         Proposal.Origin origin = p.origin();
         if (origin != null && origin.guard() != null && !origin.guard().test(ks)) {
             batch.succeeded(); // EXEC whose WATCHed keys changed: nothing applies

@@ -130,4 +130,53 @@ class PubSubCommandsTest {
             p.destroy();
         }
     }
+
+    /** The notifications a subscriber gets for {@code commands}, up to a marker message. */
+    private static List<String> notifications(int port, String flags, String... commands) throws Exception {
+        try (RespConnection sub = new RespConnection(port); RespConnection c = new RespConnection(port)) {
+            c.call("CONFIG SET notify-keyspace-events " + flags);
+            sub.call("PSUBSCRIBE __key*__:*");
+            sub.call("SUBSCRIBE zzmarker");
+            for (String cmd : commands) {
+                c.call(cmd);
+            }
+            c.call("PUBLISH zzmarker end");
+            List<String> got = new java.util.ArrayList<>();
+            while (true) {
+                String m = sub.readReply();
+                if (m.contains("zzmarker")) {
+                    break;
+                }
+                got.add(m.replace("\r\n", " "));
+            }
+            c.call("CONFIG SET notify-keyspace-events \"\"");
+            return got;
+        }
+    }
+
+    @Test
+    void keyspaceNotificationsMatchRedis() throws Exception {
+        diff.require();
+        String[] commands = {"FLUSHALL", "SET a 1", "SET a 2 EX 100", "INCR n", "APPEND a x", "DEL a", "DEL nokey",
+            "LPUSH l x y", "RPOP l", "HSET h f v", "HDEL h f", "SADD s m", "SREM s nope", "ZADD z 1 m", "ZINCRBY z 2 m",
+            "RENAME n n2", "EXPIRE n2 100", "PERSIST n2", "MULTI", "SET t 1", "INCR t", "LPUSH t x", "EXEC",
+            "EVAL \"redis.call('set','sc','1') redis.call('hset','sh','f','v')\" 0", "SETRANGE sr 2 ab", "HINCRBY h2 f 1",
+            "XADD st 1-1 f v", "PFADD hll a", "SETBIT b 3 1"};
+        assertThat(notifications(server.port(), "KEA", commands)).isEqualTo(notifications(diff.redisPort(), "KEA", commands));
+        assertThat(notifications(server.port(), "Kl", "LPUSH l2 a", "SET x 1", "HSET hh a b"))
+                .isEqualTo(notifications(diff.redisPort(), "Kl", "LPUSH l2 a", "SET x 1", "HSET hh a b"));
+        same("CONFIG SET notify-keyspace-events KEA", "CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events Kx",
+                "CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events Q", "CONFIG SET notify-keyspace-events \"\"");
+    }
+
+    @Test
+    void expiredKeysAreNotified() throws Exception {
+        try (RespConnection sub = new RespConnection(server.port()); RespConnection c = new RespConnection(server.port())) {
+            c.call("CONFIG SET notify-keyspace-events Ex");
+            sub.call("SUBSCRIBE __keyevent@0__:expired");
+            c.call("SET soon 1 PX 50");
+            assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$4\r\nsoon\r\n");
+            c.call("CONFIG SET notify-keyspace-events \"\"");
+        }
+    }
 }

@@ -34,6 +34,11 @@ public final class KeyspaceTxn extends Keyspace {
         this.batch = batch;
     }
 
+    /** Names the command whose changes follow (for keyspace notifications); returns the previous one. */
+    public String command(String name) {
+        return batch.command(name);
+    }
+
     public Encodings encodings() {
         return encodings;
     }
@@ -68,6 +73,9 @@ public final class KeyspaceTxn extends Keyspace {
         }
         txn.put(Cf.META, old.metaKey(), meta.encode());
         batch.modified(old.userKey());
+        if (meta.expireAt() != 0 && meta.expireAt() != prevExpire) {
+            batch.sideEvent(old.userKey(), "expire");
+        }
     }
 
     /** Convenience: put a string value with an expiry (0 = none). */
@@ -136,6 +144,7 @@ public final class KeyspaceTxn extends Keyspace {
         if (size == 0) {
             if (entry.storedMeta() != null) {
                 delete(entry);
+                batch.sideEvent(entry.userKey(), "del");
             }
             return;
         }
@@ -205,12 +214,12 @@ public final class KeyspaceTxn extends Keyspace {
     }
 
     /** Where a nested command (inside EXEC or a script) starts; see {@link #rollback}. */
-    public record Savepoint(int counts, int expires) {}
+    public record Savepoint(int counts, int expires, int modified) {}
 
     /** Opens a nested save point: the command run next can be undone alone. */
     public Savepoint savepoint() {
         txn.setSavePoint();
-        return new Savepoint(journalSize, journalExpires);
+        return new Savepoint(journalSize, journalExpires, batch.modifiedCount());
     }
 
     /** The nested command succeeded: its writes stay part of the enclosing command. */
@@ -221,6 +230,7 @@ public final class KeyspaceTxn extends Keyspace {
     /** The nested command failed: undo its writes and count changes, keep the enclosing command's. */
     public void rollback(Savepoint sp) {
         txn.rollbackToSavePoint();
+        batch.forgetModified(sp.modified());
         journalSize = sp.counts();
         journalExpires = sp.expires();
     }

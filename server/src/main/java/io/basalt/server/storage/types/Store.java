@@ -64,11 +64,48 @@ public final class Store implements AutoCloseable {
         private KeyspaceTxn current;
         private long version = lastVersion;
         private final java.util.ArrayList<byte[]> modified = new java.util.ArrayList<>();
+        private final java.util.ArrayList<String> modifiedBy = new java.util.ArrayList<>();
+        private String command = "";
+        private int commandMark;
         private int flushes;
 
         /** A key's stored value changed (written, deleted, expired) in this batch. */
         void modified(byte[] userKey) {
             modified.add(userKey);
+            modifiedBy.add(command);
+        }
+
+        /** A side event of the current command on a key (SET … EX also "expire"s; HDEL of the last field also "del"s). */
+        void sideEvent(byte[] userKey, String event) {
+            modified.add(userKey);
+            modifiedBy.add("+" + event);
+        }
+
+        /**
+         * Names the command whose changes follow (the applier for each proposal, the nested runner
+         * for each command of an EXEC or a script); returns the previous name to restore.
+         */
+        public String command(String name) {
+            String prev = command;
+            command = name;
+            return prev;
+        }
+
+        /** The command that made each change of {@link #modifiedKeys} (keyspace notifications). */
+        public java.util.List<String> modifiedBy() {
+            return modifiedBy;
+        }
+
+        int modifiedCount() {
+            return modified.size();
+        }
+
+        /** A command failed: its changes are undone, so they are not reported either. */
+        void forgetModified(int mark) {
+            while (modified.size() > mark) {
+                modified.remove(modified.size() - 1);
+                modifiedBy.remove(modifiedBy.size() - 1);
+            }
         }
 
         void flushed() {
@@ -96,6 +133,7 @@ public final class Store implements AutoCloseable {
         public KeyspaceTxn begin(long nowMs, Encodings encodings) {
             txn.setSavePoint();
             current = new KeyspaceTxn(txn, nowMs, delta, encodings, this);
+            commandMark = modified.size();
             return current;
         }
 
@@ -111,6 +149,7 @@ public final class Store implements AutoCloseable {
         }
 
         public void failed() {
+            forgetModified(commandMark);
             current.rollbackCommand();
             txn.rollbackToSavePoint();
             current = null;

@@ -29,6 +29,7 @@ public final class CommandTable {
             HllCommandSpecs.all(),
             TransactionCommandSpecs.all(),
             ScriptingCommandSpecs.all(),
+            ScriptingCommandSpecs.functions(),
             PubSubCommandSpecs.all(),
             StreamCommandSpecs.all(),
             List.of()));

@@ -1,12 +1,14 @@
 package io.basalt.routing.commands;
 
 import static io.basalt.routing.commands.CommandFlag.ALLOW_BUSY;
+import static io.basalt.routing.commands.CommandFlag.DENYOOM;
 import static io.basalt.routing.commands.CommandFlag.LOADING;
 import static io.basalt.routing.commands.CommandFlag.NOSCRIPT;
 import static io.basalt.routing.commands.CommandFlag.NO_MANDATORY_KEYS;
 import static io.basalt.routing.commands.CommandFlag.READONLY;
 import static io.basalt.routing.commands.CommandFlag.SKIP_MONITOR;
 import static io.basalt.routing.commands.CommandFlag.STALE;
+import static io.basalt.routing.commands.CommandFlag.WRITE;
 
 import java.util.List;
 
@@ -53,13 +55,28 @@ final class ScriptingCommandSpecs {
                 .summary(summary).build();
     }
 
-    /** FUNCTION and FCALL: declared once implemented (not yet registered). */
+    private static CommandSpec fn(String name, int arity, String summary, CommandFlag... flags) {
+        return CommandSpec.builder(name, arity).flags(flags).acl("slow", "scripting").group("scripting").since("7.0.0")
+                .summary(summary).build();
+    }
+
+    /** FUNCTION and FCALL. */
     static List<CommandSpec> functions() {
         return List.of(
                 CommandSpec.builder("function", -2).acl("slow")
                         .group("scripting").since("7.0.0")
                         .summary("A container for function commands")
-                        .complexity("Depends on subcommand.").build(),
+                        .complexity("Depends on subcommand.")
+                        .sub(fn("function|load", -3, "Create a function with the given arguments (name, code, description)", WRITE, DENYOOM, NOSCRIPT))
+                        .sub(fn("function|delete", 3, "Delete a function by name", WRITE, NOSCRIPT))
+                        .sub(fn("function|flush", -2, "Deleting all functions", WRITE, NOSCRIPT))
+                        .sub(fn("function|restore", -3, "Restore all the functions on the given payload", WRITE, DENYOOM, NOSCRIPT))
+                        .sub(fn("function|list", -2, "List information about all the functions", NOSCRIPT))
+                        .sub(fn("function|dump", 2, "Dump all functions into a serialized binary payload", NOSCRIPT))
+                        .sub(fn("function|stats", 2, "Return information about the function currently running (name, description, duration)", NOSCRIPT, ALLOW_BUSY))
+                        .sub(fn("function|kill", 2, "Kill the function currently in execution.", NOSCRIPT, ALLOW_BUSY))
+                        .sub(fn("function|help", 2, "Show helpful text about the different subcommands", LOADING, STALE))
+                        .build(),
                 CommandSpec.builder("fcall", -3).flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS).acl("slow", "scripting")
                         .group("scripting").since("7.0.0")
                         .summary("Invoke a function")

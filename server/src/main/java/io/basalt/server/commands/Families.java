@@ -23,6 +23,7 @@ public final class Families {
         HllCommands.register(r);
         TransactionCommands.register(r);
         ScriptingCommands.register(r);
+        FunctionCommands.register(r);
         PubSubCommands.register(r);
         StreamCommands.register(r);
         InternalCommands.register(r);

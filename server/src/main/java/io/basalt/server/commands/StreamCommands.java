@@ -41,7 +41,11 @@ public final class StreamCommands {
         r.write("xdel", StreamCommands::xdel);
         r.write("xtrim", StreamCommands::xtrim, (a, c) -> AddTrim.parse(a, false));
         r.read("xread", StreamCommands::xread);
-        r.write("xreadgroup", ctx -> xreadgroup(ctx, false), (a, c) -> ReadArgs.parse(a, true));
+        r.write("xreadgroup", ctx -> xreadgroup(ctx, false), (a, c) -> {
+            if (ReadArgs.parse(a, true).timeout() >= 0 && c.fromScript()) {
+                throw new RedisException("ERR xreadgroup command is not allowed with BLOCK option from scripts");
+            }
+        });
         // a blocked XREADGROUP's retries: the stream or group vanishing ends the wait with an error
         r.write("__xreadgroup-retry", ctx -> xreadgroup(ctx, true));
         r.write("xack", StreamCommands::xack);
@@ -459,6 +463,9 @@ public final class StreamCommands {
     static Reply xread(CommandContext ctx) {
         Args a = ctx.args();
         ReadArgs r = ReadArgs.parse(a, false);
+        if (r.timeout() >= 0 && ctx.fromScript()) {
+            throw new RedisException("ERR xread command is not allowed with BLOCK option from scripts");
+        }
         Keyspace ks = ctx.keyspace();
         StreamId[] ids = new StreamId[r.streams()];
         StreamValue[] streams = new StreamValue[r.streams()];

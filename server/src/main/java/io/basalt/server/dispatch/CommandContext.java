@@ -15,6 +15,7 @@ public final class CommandContext implements AutoCloseable {
     /** Set when the command runs inside an apply (EXEC, scripts): the batch's view, not ours to close. */
     private final boolean borrowed;
     private java.util.SplittableRandom random;
+    private boolean script;
 
     public CommandContext(Args args, CommandSpec spec, ClientSession session, Node node) {
         this(args, spec, session, node, 0);
@@ -52,6 +53,16 @@ public final class CommandContext implements AutoCloseable {
             random = new java.util.SplittableRandom();
         }
         return random;
+    }
+
+    /** Marks a command called by a script (some commands refuse options there: XREAD BLOCK…). */
+    public CommandContext fromScript(boolean s) {
+        this.script = s;
+        return this;
+    }
+
+    public boolean fromScript() {
+        return script;
     }
 
     /** Whether this command runs inside an apply (MULTI/EXEC, a script) rather than on its connection. */

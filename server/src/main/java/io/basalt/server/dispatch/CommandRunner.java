@@ -37,6 +37,8 @@ public final class CommandRunner {
     private boolean wrote;
     /** The client nested commands see: the caller's own (EXEC), or a detached one (scripts, replicas). */
     private ClientSession client;
+    /** Commands now come from a script (redis.call), not from MULTI. */
+    private boolean script;
 
     CommandRunner(Node node, ClientSession session, KeyspaceTxn keyspace, long nowMs, SplittableRandom random,
             long maxBulkLen) {
@@ -51,6 +53,7 @@ public final class CommandRunner {
 
     /** Scripts: the protocol nested commands reply in (redis.setresp), on a client of the script's own. */
     public void protocol(int proto) {
+        script = true;
         if (client == session || client.proto() != proto) {
             client = ClientSession.detached(proto);
         }
@@ -112,7 +115,8 @@ public final class CommandRunner {
         if (handler instanceof WriteCommand w) {
             KeyspaceTxn.Savepoint sp = keyspace.savepoint();
             String outer = keyspace.command(spec.name());
-            try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))) {
+            try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))
+                    .fromScript(script)) {
                 w.validate(args, ctx);
                 Reply r = w.apply(new ApplyContext(args, nowMs, random.nextLong(), keyspace, maxBulkLen).bind(node, client));
                 keyspace.command(outer);
@@ -131,8 +135,10 @@ public final class CommandRunner {
             }
         }
         if (handler instanceof ReadCommand r) {
-            try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))) {
-                return r.run(ctx);
+            try (CommandContext ctx = new CommandContext(args, spec, client, node, nowMs, keyspace, new SplittableRandom(random.nextLong()))
+                    .fromScript(script)) {
+                Reply reply = r.run(ctx);
+                return reply instanceof Reply.Blocked ? notBlocking(spec) : reply;
             } catch (RedisException e) {
                 return e.reply();
             } catch (RuntimeException e) {

@@ -52,6 +52,20 @@ public final class RdbReader {
         return Crc64.of(payload, 0, payload.length - 8) == crc;
     }
 
+    /** The library codes of a verified FUNCTION DUMP payload. */
+    public static java.util.List<byte[]> readFunctions(byte[] payload) throws BadFormat {
+        RdbReader r = new RdbReader(payload, payload.length - 10);
+        java.util.List<byte[]> codes = new java.util.ArrayList<>();
+        while (r.pos < r.end) {
+            int op = r.u8();
+            if (op != RdbWriter.OPCODE_FUNCTION2) {
+                throw new BadFormat("given type is not a function");
+            }
+            codes.add(r.readString());
+        }
+        return codes;
+    }
+
     /** Decodes a verified payload's object. */
     public static Value read(byte[] payload) throws BadFormat {
         RdbReader r = new RdbReader(payload, payload.length - 10);

@@ -37,6 +37,19 @@ public final class RdbWriter {
         return w.finishPayload();
     }
 
+    /** RDB_OPCODE_FUNCTION2: one function library's code, as FUNCTION DUMP writes it. */
+    public static final int OPCODE_FUNCTION2 = 245;
+
+    /** FUNCTION DUMP: each library's code after the FUNCTION2 opcode, then version and checksum. */
+    public static byte[] dumpFunctions(java.util.Collection<byte[]> codes) {
+        RdbWriter w = new RdbWriter();
+        for (byte[] code : codes) {
+            w.out.write(OPCODE_FUNCTION2);
+            w.writeString(code);
+        }
+        return w.finishPayload();
+    }
+
     /** DUMP of a hash: {@code fieldsAndValues} = field, value, …; listpack or hashtable encoding. */
     public static byte[] dumpHash(java.util.List<byte[]> fieldsAndValues, boolean listpack) {
         RdbWriter w = new RdbWriter();

@@ -60,8 +60,10 @@ public final class LuaScripts {
     private volatile boolean busy;
     private volatile int killRequest; // 0 none, 1 SCRIPT KILL, 2 shutdown (even after writes)
     private volatile CommandRunner running;
+    private volatile String runningName;
 
     private Globals world;
+    private LuaTable real;
     private LuaTable envMeta;
     private Watchdog watchdog;
 
@@ -155,38 +157,73 @@ public final class LuaScripts {
             compiled.put(sha, proto);
             bodies.putIfAbsent(sha, body);
         }
-        if (world == null) {
-            init();
+        synchronized (lua) {
+            if (world == null) {
+                init();
+            }
         }
         LuaTable env = newEnv();
         env.rawset("KEYS", strings(keys));
         env.rawset("ARGV", strings(argv));
+        Prototype p = proto;
+        return execute(runner, sha, "user_script", readOnly, () -> new LuaClosure(p, env).invoke(LuaValue.NONE));
+    }
+
+    /** FCALL: runs a registered function with its keys and arguments. */
+    public Reply fcall(CommandRunner runner, Function fn, List<byte[]> keys, List<byte[]> argv, boolean readOnly) {
+        return execute(runner, fn.name(), "user_function", readOnly || fn.flags().contains("no-writes"),
+                () -> fn.callback().invoke(LuaValue.varargsOf(strings(keys), strings(argv))));
+    }
+
+    private Reply execute(CommandRunner runner, String name, String chunk, boolean readOnly,
+            java.util.function.Supplier<Varargs> body) {
+        synchronized (lua) {
+            return executeLocked(runner, name, chunk, readOnly, body);
+        }
+    }
+
+    /** One Lua world: scripts (applier) and library loads (also FUNCTION LIST after a restart) take turns. */
+    private final Object lua = new Object();
+
+    private Reply executeLocked(CommandRunner runner, String name, String chunk, boolean readOnly,
+            java.util.function.Supplier<Varargs> body) {
         RedisLib.State state = new RedisLib.State(runner,
                 readOnly ? CommandRunner.Mode.READONLY_SCRIPT : CommandRunner.Mode.SCRIPT);
         RedisLib.current = state;
         MathRandom.seed(runner.random().nextInt()); // the leader's seed: varies per call, same on replicas
         running = runner;
+        runningName = name;
         killRequest = 0;
         startedNanos = System.nanoTime();
         watchdog.arm();
         try {
-            LuaClosure f = new LuaClosure(proto, env);
-            Varargs result = f.invoke(LuaValue.NONE);
+            Varargs result = body.get();
             return RedisLib.toReply(result.arg1(), state.resp);
         } catch (LuaError e) {
             if (killRequest != 0) {
-                throw new Killed(sha);
+                throw new Killed(name, chunk);
             }
-            return Reply.error(errorText(e, sha));
+            return Reply.error(errorText(e, name, chunk));
         } catch (StackOverflowError e) {
-            return Reply.error("ERR user_script: stack overflow script: " + sha + ", on @user_script:0.");
+            return Reply.error("ERR " + chunk + ": stack overflow script: " + name + ", on @" + chunk + ":0.");
         } finally {
             RedisLib.current = null;
             running = null;
+            runningName = null;
             startedNanos = 0;
             busy = false;
             killRequest = 0;
         }
+    }
+
+    /** The function or script running now ({@code null} if none), and for how long (FUNCTION STATS). */
+    public String runningName() {
+        return runningName;
+    }
+
+    public long runningMs() {
+        long t = startedNanos;
+        return t == 0 ? 0 : (System.nanoTime() - t) / 1_000_000;
     }
 
     /**
@@ -201,15 +238,17 @@ public final class LuaScripts {
 
     /** The script was stopped by SCRIPT KILL or shutdown: the caller rolls its effects back. */
     public static final class Killed extends RuntimeException {
-        private final String sha;
+        private final String name;
+        private final String chunk;
 
-        Killed(String sha) {
+        Killed(String name, String chunk) {
             super("killed", null, false, false);
-            this.sha = sha;
+            this.name = name;
+            this.chunk = chunk;
         }
 
         public Reply.Error reply() {
-            return new Reply.Error("ERR Script killed by user with SCRIPT KILL... script: " + sha + ", on @user_script:1.");
+            return new Reply.Error("ERR Script killed by user with SCRIPT KILL... script: " + name + ", on @" + chunk + ":1.");
         }
     }
 
@@ -222,15 +261,15 @@ public final class LuaScripts {
     }
 
     /** Redis 7's error reply for a failed script: the message, then where it failed. */
-    private String errorText(LuaError e, String sha) {
-        LuaValue obj = message(e);
+    private String errorText(LuaError e, String sha, String chunk) {
+        LuaValue obj = message(e, chunk);
         String line = Integer.toString(watchdog.line);
         String fileline = fileline(e);
         if (fileline != null) {
             int colon = fileline.lastIndexOf(':');
             line = fileline.substring(colon + 1).trim();
         }
-        String where = " script: " + sha + ", on @user_script:" + line + ".";
+        String where = " script: " + sha + ", on @" + chunk + ":" + line + ".";
         if (e instanceof CallError) {
             return oneLine(e.getMessageObject().tojstring()) + where;
         }
@@ -249,6 +288,10 @@ public final class LuaScripts {
      * position as {@code user_script:LINE: message}.
      */
     LuaValue message(LuaError e) {
+        return message(e, "user_script");
+    }
+
+    LuaValue message(LuaError e, String chunk) {
         LuaValue obj = e.getMessageObject();
         if (obj == null || obj.type() != LuaValue.TSTRING || e instanceof CallError) {
             return obj;
@@ -260,9 +303,9 @@ public final class LuaScripts {
         String fl = fileline(e);
         if (fl != null && text.startsWith(fl + " ")) {
             text = fl + ": " + text.substring(fl.length() + 1);
-        } else if (fl == null && !text.startsWith("user_script:")) {
+        } else if (fl == null && !text.startsWith(chunk + ":")) {
             // raised by a library function called in tail position: no frame recorded the position
-            text = "user_script:" + watchdog.line + ": " + text;
+            text = chunk + ":" + watchdog.line + ": " + text;
         }
         return LuaValue.valueOf(text);
     }
@@ -299,7 +342,7 @@ public final class LuaScripts {
         watchdog = new Watchdog();
         g.debuglib = watchdog;
 
-        LuaTable real = new LuaTable();
+        real = new LuaTable();
         for (String name : new String[] {"assert", "collectgarbage", "error", "getmetatable", "ipairs", "next",
             "pairs", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber", "type", "_VERSION"}) {
             real.rawset(name, g.get(name));
@@ -572,6 +615,200 @@ public final class LuaScripts {
         public String traceback(int level) {
             return "";
         }
+    }
+
+    // ---- function libraries (FUNCTION LOAD, FCALL) --------------------------------------------
+
+    /** A registered function: its callback (closed over its library's globals) and metadata. */
+    public record Function(String name, LuaValue callback, String description, List<String> flags) {}
+
+    /** A loaded library: its name, code and functions in registration order. */
+    public record Library(String name, byte[] code, Map<String, Function> functions) {}
+
+    private static final java.util.Set<String> FUNCTION_FLAGS =
+            java.util.Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys");
+    private final Map<String, Library> libraries = new ConcurrentHashMap<>();
+
+    /** Parses the {@code #!lua name=…} header (without running anything): the library's name. */
+    public static String libraryName(byte[] code) {
+        String text = new String(code, StandardCharsets.UTF_8);
+        if (!text.startsWith("#!")) {
+            throw new RedisException("ERR Missing library metadata");
+        }
+        int nl = text.indexOf('\n');
+        if (nl < 0) {
+            throw new RedisException("ERR Invalid library metadata");
+        }
+        String[] parts = text.substring(2, nl).trim().split(" +");
+        if (!parts[0].equalsIgnoreCase("lua")) {
+            throw new RedisException("ERR Engine '" + parts[0] + "' not found");
+        }
+        String name = null;
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].startsWith("name=")) {
+                name = parts[i].substring(5);
+            } else {
+                throw new RedisException("ERR Invalid metadata value given: " + parts[i]);
+            }
+        }
+        if (name == null) {
+            throw new RedisException("ERR Library name was not given");
+        }
+        if (!validName(name)) {
+            throw new RedisException("ERR Library names can only contain letters, numbers, or underscores(_) and must be at"
+                    + " least one character long");
+        }
+        return name;
+    }
+
+    private static boolean validName(String n) {
+        return !n.isEmpty() && n.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '_');
+    }
+
+    /** Loads a library (its code runs once, registering functions); cached by code. Throws Redis's errors. */
+    public Library library(byte[] code) {
+        String sha = sha1hex(code);
+        Library lib = libraries.get(sha);
+        if (lib != null) {
+            return lib;
+        }
+        String name = libraryName(code);
+        synchronized (lua) {
+            if (world == null) {
+                init();
+            }
+            lib = loadLibrary(name, code);
+        }
+        if (libraries.size() > 10_000) {
+            libraries.clear();
+        }
+        libraries.put(sha, lib);
+        return lib;
+    }
+
+    private Library loadLibrary(String name, byte[] code) {
+        Prototype proto;
+        try {
+            proto = LuaC.instance.compile(new ByteArrayInputStream(code), "user_function");
+        } catch (LuaError | IOException e) {
+            throw new RedisException("ERR Error compiling function: " + oneLine(e.getMessage()));
+        }
+        boolean[] loading = {true};
+        Map<String, Function> functions = new java.util.LinkedHashMap<>();
+        LuaTable loadRedis = new LuaTable();
+        loadRedis.rawset("register_function", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                register(a, functions);
+                return LuaValue.NONE;
+            }
+        });
+        LuaTable fullRedis = (LuaTable) real.rawget("redis");
+        for (String k : new String[] {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
+            "REDIS_VERSION_NUM", "setresp"}) {
+            loadRedis.rawset(k, fullRedis.get(k));
+        }
+        LuaTable loadMeta = new LuaTable();
+        loadMeta.rawset("__index", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue k) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'");
+            }
+        });
+        loadRedis.setmetatable(loadMeta);
+
+        Globals env = new Globals();
+        env.debuglib = watchdog;
+        LuaTable meta = new LuaTable();
+        meta.rawset("__index", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue k) {
+                if (k.tojstring().equals("redis")) {
+                    return loading[0] ? loadRedis : fullRedis;
+                }
+                return envMeta.rawget("__index").call(t, k);
+            }
+        });
+        meta.rawset("__newindex", envMeta.rawget("__newindex"));
+        meta.rawset("__metatable", LuaValue.FALSE);
+        meta.rawset("__readonly", LuaValue.TRUE);
+        env.setmetatable(meta);
+        env.rawset("_G", env);
+        watchdog.arm();
+        startedNanos = System.nanoTime();
+        try {
+            new LuaClosure(proto, env).invoke(LuaValue.NONE);
+        } catch (LuaError e) {
+            String msg = e instanceof CallError ? e.getMessageObject().tojstring() : "ERR " + oneLine(message(e, "user_function").tojstring());
+            throw new RedisException("ERR Error registering functions: " + msg);
+        } finally {
+            loading[0] = false;
+            startedNanos = 0;
+            busy = false;
+        }
+        if (functions.isEmpty()) {
+            throw new RedisException("ERR No functions registered");
+        }
+        return new Library(name, code, java.util.Collections.unmodifiableMap(functions));
+    }
+
+    private static void register(Varargs a, Map<String, Function> functions) {
+        String name;
+        LuaValue callback;
+        String description = null;
+        List<String> flags = new ArrayList<>();
+        if (a.narg() == 1 && a.arg1().istable()) {
+            LuaTable t = (LuaTable) a.arg1();
+            LuaValue k = LuaValue.NIL;
+            LuaValue fname = LuaValue.NIL;
+            callback = LuaValue.NIL;
+            while (true) {
+                Varargs n = t.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    break;
+                }
+                LuaValue v = n.arg(2);
+                switch (k.tojstring()) {
+                    case "function_name" -> fname = v;
+                    case "callback" -> callback = v;
+                    case "description" -> description = v.tojstring();
+                    case "flags" -> {
+                        if (!v.istable()) {
+                            throw new CallError("ERR flags argument to redis.register_function must be a table representing function flags");
+                        }
+                        for (int i = 1; !v.get(i).isnil(); i++) {
+                            String f = v.get(i).tojstring();
+                            if (!FUNCTION_FLAGS.contains(f)) {
+                                throw new CallError("ERR unknown flag given");
+                            }
+                            flags.add(f);
+                        }
+                    }
+                    default -> throw new CallError("ERR unknown argument given to redis.register_function");
+                }
+            }
+            if (!fname.isstring()) {
+                throw new CallError("ERR redis.register_function must get a function name argument");
+            }
+            if (!callback.isfunction()) {
+                throw new CallError("ERR redis.register_function must get a callback argument");
+            }
+            name = fname.tojstring();
+        } else {
+            if (a.narg() != 2) {
+                throw new CallError("ERR wrong number of arguments to redis.register_function");
+            }
+            name = a.checkjstring(1);
+            callback = a.checkfunction(2);
+        }
+        if (!validName(name)) {
+            throw new CallError("ERR Library names can only contain letters, numbers, or underscores(_) and must be at"
+                    + " least one character long");
+        }
+        if (functions.containsKey(name)) {
+            throw new CallError("ERR Function already exists in the library");
+        }
+        functions.put(name, new Function(name, callback, description, List.copyOf(flags)));
     }
 
     /** Used by the RESP side to find a command's spec (kept here to keep RedisLib free of routing). */

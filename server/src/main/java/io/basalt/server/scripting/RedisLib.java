@@ -230,6 +230,17 @@ final class RedisLib {
                 return array(m.keysAndValues(), resp);
             }
             return map(m.keysAndValues(), resp);
+        } else if (r instanceof Reply.KeyedArrays k) {
+            if (resp == 3) {
+                return map(k.keysAndValues(), resp);
+            }
+            LuaTable t = new LuaTable();
+            for (int i = 0; i + 1 < k.keysAndValues().size(); i += 2) {
+                t.rawset(i / 2 + 1, array(k.keysAndValues().subList(i, i + 2), resp));
+            }
+            return t;
+        } else if (r instanceof Reply.Many m) {
+            return array(m.replies(), resp);
         } else if (r instanceof Reply.Pairs p) {
             if (resp == 2) {
                 return array(p.flat(), resp);

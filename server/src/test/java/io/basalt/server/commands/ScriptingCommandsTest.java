@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.basalt.server.testing.DifferentialHarness;
 import io.basalt.server.testing.RespConnection;
 import io.basalt.server.testing.TestServer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +66,10 @@ class ScriptingCommandsTest {
                 eval("return redis.call('zrange','z',0,-1,'withscores')"), eval("return redis.pcall('incr','s')['err']"),
                 eval("return redis.pcall('incr','s')"), eval("return redis.call('set','a',1.5)"), "GET a",
                 eval("return redis.call('set','a',1e20)"), "GET a", eval("return redis.call('set','a',12345)"), "GET a",
-                eval("return redis.call('exists','nope','s')"));
+                eval("return redis.call('exists','nope','s')"), "XADD st2 1-1 f v",
+                eval("return redis.call('xread','streams','st2','0')"), eval("return redis.call('xrange','st2','-','+')"),
+                eval("return redis.call('xread','block','0','streams','st2','$')"),
+                eval("return redis.call('xreadgroup','group','g','c','block','0','streams','st2','>')"));
     }
 
     @Test
@@ -197,5 +201,54 @@ class ScriptingCommandsTest {
         assertThat(writer.get()).isEqualTo("$4\r\ndone\r\n");
         assertThat(other.call("GET w")).isEqualTo("$1\r\n1\r\n");
         runner.close();
+    }
+
+    private static String lib(String name, String body) {
+        return "FUNCTION LOAD \"#!lua name=" + name + "\\n" + body.replace("\"", "\\\"") + "\"";
+    }
+
+    @Test
+    void functionsMatchRedis() throws Exception {
+        diff.both("FUNCTION FLUSH");
+        String mylib = lib("mylib", "redis.register_function('myfunc', function(keys, args) return redis.call('set', keys[1], args[1]) end)"
+                + " redis.register_function{function_name='ro', callback=function(keys, args) return 'ro:'..#keys end,"
+                + " flags={'no-writes'}, description='read only'}");
+        diff.same(mylib, "FCALL myfunc 1 k v", "GET k", "FCALL ro 0", "FCALL_RO ro 0", "FCALL_RO myfunc 1 k v",
+                "FCALL nosuch 0", "FCALL myfunc 5 k", "FUNCTION LIST LIBRARYNAME nomatch", mylib,
+                lib("two", "redis.register_function('myfunc', function() end)"),
+                lib("bad", "redis.register_function('bad name', function() end)"),
+                lib("x", "redis.call('ping')"), lib("x", "local a = 1"), "FUNCTION LOAD \"return 1\"",
+                "FUNCTION LOAD \"#!lua name=f flags=x\\nredis.register_function('ff', function() end)\"",
+                lib("ro2", "redis.register_function{function_name='w', callback=function(k) return redis.call('set', k[1], 'x') end, flags={'no-writes'}}"),
+                "FCALL w 1 key", "FUNCTION DELETE nolib", "FUNCTION DELETE", "FUNCTION STATS", "FUNCTION KILL",
+                "FUNCTION RESTORE bad", "FUNCTION FLUSH bad", "FUNCTION DELETE ro2", "FUNCTION DELETE mylib",
+                // one function per library: Redis lists a library's functions in hash order
+                lib("one", "redis.register_function{function_name='solo', callback=function(keys) return 'solo:'..#keys end,"
+                        + " flags={'no-writes'}, description='d'}"),
+                lib("two", "redis.register_function('duo', function() return 2 end)"),
+                "FUNCTION LIST LIBRARYNAME one", "FUNCTION LIST WITHCODE LIBRARYNAME tw*", "FCALL_RO solo 1 x", "FCALL duo 0");
+        // FUNCTION DUMP payloads are exchangeable with Redis both ways (one library: Redis dumps in hash order)
+        diff.same("FUNCTION DELETE two");
+        String dumped = diff.redis().call("FUNCTION DUMP");
+        assertThat(diff.basalt().call("FUNCTION DUMP")).isEqualTo(dumped);
+        diff.same("FUNCTION FLUSH");
+        RespConnection b = diff.basalt();
+        List<byte[]> restore = new java.util.ArrayList<>(List.of("FUNCTION".getBytes(), "RESTORE".getBytes(),
+                payload(dumped)));
+        assertThat(b.call(restore)).isEqualTo("+OK\r\n");
+        assertThat(b.call(restore)).isEqualTo("-ERR Library 'one' already exists\r\n");
+        restore.add("REPLACE".getBytes());
+        assertThat(b.call(restore)).isEqualTo("+OK\r\n");
+        assertThat(b.call("FCALL solo 2 a b")).isEqualTo("$6\r\nsolo:2\r\n");
+        // functions are data, but not keys: FLUSHALL leaves them (like Redis)
+        b.call("FLUSHALL");
+        assertThat(b.call("FCALL solo 0")).isEqualTo("$6\r\nsolo:0\r\n");
+    }
+
+    private static byte[] payload(String bulkReply) {
+        byte[] raw = bulkReply.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int nl = bulkReply.indexOf("\r\n");
+        int len = Integer.parseInt(bulkReply.substring(1, nl));
+        return java.util.Arrays.copyOfRange(raw, nl + 2, nl + 2 + len);
     }
 }

@@ -64,7 +64,8 @@ class TransactionCommandsTest {
     @Test
     void blockingCommandsDoNotBlockInsideMulti() throws Exception {
         diff.same("MULTI", "BLPOP nolist 0", "BRPOPLPUSH nolist dst 0", "BLMOVE nolist dst LEFT RIGHT 0",
-                "BZPOPMIN nozset 0", "BLMPOP 0 1 nolist LEFT", "RPUSH l v", "BLPOP l 0", "EXEC");
+                "BZPOPMIN nozset 0", "BLMPOP 0 1 nolist LEFT", "RPUSH l v", "BLPOP l 0", "XREAD BLOCK 0 STREAMS nostream $",
+                "XADD st 1-1 f v", "XREAD BLOCK 0 STREAMS st 0", "EXEC");
     }
 
     @Test

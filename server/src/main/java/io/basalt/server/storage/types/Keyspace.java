@@ -46,6 +46,23 @@ public class Keyspace implements AutoCloseable {
         return entry(userKey).meta();
     }
 
+    /**
+     * Server-wide records that are data but not keys (function libraries): in the SYSTEM column
+     * family under {@code prefix}, in key order. FLUSHALL leaves them, as Redis does.
+     */
+    public java.util.SortedMap<String, byte[]> records(String prefix) {
+        byte[] from = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.TreeMap<String, byte[]> out = new java.util.TreeMap<>();
+        try (KvCursor c = kv.cursor(Cf.SYSTEM, from, KeyCodec.prefixEnd(from))) {
+            c.seek(from);
+            while (c.valid()) {
+                out.put(new String(c.key(), java.nio.charset.StandardCharsets.UTF_8).substring(prefix.length()), c.value());
+                c.next();
+            }
+        }
+        return out;
+    }
+
     public boolean exists(byte[] userKey) {
         return entry(userKey).exists();
     }

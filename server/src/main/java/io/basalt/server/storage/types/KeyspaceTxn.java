@@ -43,6 +43,16 @@ public final class KeyspaceTxn extends Keyspace {
         return encodings;
     }
 
+    /** Writes ({@code value} non-null) or deletes a server-wide record (see {@link #records}). */
+    public void record(String prefix, String name, byte[] value) {
+        byte[] k = (prefix + name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (value == null) {
+            txn.delete(Cf.SYSTEM, k);
+        } else {
+            txn.put(Cf.SYSTEM, k, value);
+        }
+    }
+
     /** A fresh version for a new composite (its member entries are keyed by it). */
     public long newVersion() {
         return batch.newVersion();

@@ -18,12 +18,30 @@ final class ClientInfo {
                 + " name=" + s.name()
                 + " age=" + Math.max(0, (nowMs - s.createdMs()) / 1000)
                 + " idle=" + Math.max(0, (nowMs - s.lastInteractionMs()) / 1000)
-                + " flags=" + (s.monitor() ? "O" : "N")
-                + " db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
+                + " flags=" + flags(s)
+                + " db=0 sub=" + s.subscriptions(io.basalt.server.net.PubSub.Kind.CHANNEL).size()
+                + " psub=" + s.subscriptions(io.basalt.server.net.PubSub.Kind.PATTERN).size()
+                + " ssub=" + s.subscriptions(io.basalt.server.net.PubSub.Kind.SHARD).size()
+                + " multi=" + s.queuedCount() + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
                 + " tot-mem=0 events=r cmd=" + s.lastCommand()
                 + " user=" + s.user()
                 + " redir=-1 resp=" + s.proto()
                 + " lib-name=" + s.libName()
                 + " lib-ver=" + s.libVer();
+    }
+
+    /** Redis's flag letters, in its order: O monitor, P subscriber, x in MULTI; N for none. */
+    private static String flags(io.basalt.server.dispatch.ClientSession s) {
+        StringBuilder f = new StringBuilder();
+        if (s.monitor()) {
+            f.append('O');
+        }
+        if (s.subscribed()) {
+            f.append('P');
+        }
+        if (s.inMulti()) {
+            f.append('x');
+        }
+        return f.isEmpty() ? "N" : f.toString();
     }
 }

@@ -204,6 +204,12 @@ public final class ClientSession {
         multiError = true;
     }
 
+    /** Commands queued in MULTI, or -1 outside MULTI (CLIENT LIST's multi=). */
+    public int queuedCount() {
+        java.util.List<java.util.List<byte[]>> q = multi;
+        return q == null ? -1 : q.size();
+    }
+
     public boolean multiError() {
         return multiError;
     }

@@ -63,6 +63,9 @@ public final class LuaScripts {
     private volatile String runningName;
 
     private Globals world;
+    /** The script running now (applier thread only), for the redis.* functions. */
+    RedisLib.State state;
+    private final MathRandom random = new MathRandom();
     private LuaTable real;
     private LuaTable envMeta;
     private Watchdog watchdog;
@@ -189,8 +192,8 @@ public final class LuaScripts {
             java.util.function.Supplier<Varargs> body) {
         RedisLib.State state = new RedisLib.State(runner,
                 readOnly ? CommandRunner.Mode.READONLY_SCRIPT : CommandRunner.Mode.SCRIPT);
-        RedisLib.current = state;
-        MathRandom.seed(runner.random().nextInt()); // the leader's seed: varies per call, same on replicas
+        this.state = state;
+        random.seed(runner.random().nextInt()); // the leader's seed: varies per call, same on replicas
         running = runner;
         runningName = name;
         killRequest = 0;
@@ -207,7 +210,7 @@ public final class LuaScripts {
         } catch (StackOverflowError e) {
             return Reply.error("ERR " + chunk + ": stack overflow script: " + name + ", on @" + chunk + ":0.");
         } finally {
-            RedisLib.current = null;
+            this.state = null;
             running = null;
             runningName = null;
             startedNanos = 0;
@@ -408,7 +411,7 @@ public final class LuaScripts {
             }
         });
         LuaTable math = (LuaTable) g.get("math");
-        MathRandom.install(math);
+        random.install(math);
         math.rawset("mod", math.get("fmod"));
 
         real.rawset("string", readOnly(string));

@@ -9,28 +9,28 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * {@code math.random}/{@code math.randomseed} as Redis defines them for scripts: the 48-bit linear
  * congruential generator of {@code lrand48} (Redis's), seeded for every script from the seed the
- * leader fixed for the call: different numbers on every call, the same ones on every replica.
+ * leader fixed for the call: different numbers on every call, the same ones on every replica. One
+ * per Lua world (per node): nodes in one JVM never share a generator.
  */
 final class MathRandom {
-    private MathRandom() {}
 
     private static final long MASK = (1L << 48) - 1;
-    private static long state;
+    private long state;
 
-    static void seed(int seed) {
+    void seed(int seed) {
         state = (((long) seed & 0xFFFFFFFFL) << 16 | 0x330E) & MASK;
     }
 
-    static int next() {
+    int next() {
         state = (state * 0x5DEECE66DL + 0xB) & MASK;
         return (int) (state >>> 17);
     }
 
-    static void install(LuaTable math) {
+    void install(LuaTable math) {
         math.rawset("random", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                double r = (double) (MathRandom.next() % Integer.MAX_VALUE) / Integer.MAX_VALUE;
+                double r = (double) (MathRandom.this.next() % Integer.MAX_VALUE) / Integer.MAX_VALUE;
                 switch (a.narg()) {
                     case 0:
                         return LuaValue.valueOf(r);
@@ -57,7 +57,7 @@ final class MathRandom {
         math.rawset("randomseed", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                seed(a.checkint(1));
+                MathRandom.this.seed(a.checkint(1));
                 return LuaValue.NONE;
             }
         });

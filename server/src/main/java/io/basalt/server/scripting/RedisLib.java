@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
 final class RedisLib {
     private static final Logger log = LoggerFactory.getLogger("io.basalt.server.scripting.user_script");
 
-    /** The script running now (applier thread only). */
-    static State current;
 
     static final class State {
         final CommandRunner runner;
@@ -54,9 +52,10 @@ final class RedisLib {
     }
 
     static LuaTable create(LuaScripts scripts) {
+        java.util.function.Supplier<State> current = () -> scripts.state;
         LuaTable t = new LuaTable();
-        fn(t, "call", a -> call(a, true));
-        fn(t, "pcall", a -> call(a, false));
+        fn(t, "call", a -> call(current.get(), a, true));
+        fn(t, "pcall", a -> call(current.get(), a, false));
         fn(t, "error_reply", a -> {
             LuaTable e = new LuaTable();
             String msg = a.checkjstring(1);
@@ -107,7 +106,7 @@ final class RedisLib {
             if (v != 2 && v != 3) {
                 throw new LuaScripts.CallError("ERR " + "RESP version must be 2 or 3.");
             }
-            current.resp = v;
+            current.get().resp = v;
             return LuaValue.NONE;
         });
         fn(t, "set_repl", a -> {
@@ -126,7 +125,7 @@ final class RedisLib {
         fn(t, "acl_check_cmd", a -> {
             List<byte[]> argv = args(a, "acl_check_cmd");
             try {
-                current.runner.resolve(argv, CommandRunner.Mode.TRANSACTION);
+                current.get().runner.resolve(argv, CommandRunner.Mode.TRANSACTION);
             } catch (RedisException e) {
                 throw new LuaError("Invalid command passed to redis.acl_check_cmd()");
             }
@@ -169,8 +168,7 @@ final class RedisLib {
     }
 
     /** redis.call (raise) / redis.pcall (return the error as a table). */
-    private static Varargs call(Varargs a, boolean raise) {
-        State st = current;
+    private static Varargs call(State st, Varargs a, boolean raise) {
         List<byte[]> argv = args(a, "call");
         st.runner.protocol(st.resp);
         Reply reply;

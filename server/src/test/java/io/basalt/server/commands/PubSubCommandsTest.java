@@ -73,6 +73,7 @@ class PubSubCommandsTest {
             assertThat(sub.call("SUBSCRIBE news")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n");
             assertThat(sub.call("PSUBSCRIBE ne*")).contains("psubscribe");
             sub.call("SSUBSCRIBE shard");
+            assertThat(pub.call("CLIENT LIST")).contains("flags=P db=0 sub=1 psub=1 ssub=1 multi=-1");
             assertThat(pub.call("PUBLISH news hello")).isEqualTo(":2\r\n");
             assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n");
             assertThat(sub.readReply()).isEqualTo("*4\r\n$8\r\npmessage\r\n$3\r\nne*\r\n$4\r\nnews\r\n$5\r\nhello\r\n");

@@ -149,6 +149,18 @@ class TransactionCommandsTest {
     }
 
     @Test
+    void clientListShowsATransactionInProgress() throws Exception {
+        try (RespConnection tx = new RespConnection(server.port()); RespConnection other = new RespConnection(server.port())) {
+            tx.call("MULTI");
+            tx.call("SET a 1");
+            tx.call("SET b 2");
+            assertThat(other.call("CLIENT LIST")).contains("flags=x db=0 sub=0 psub=0 ssub=0 multi=2");
+            tx.call("DISCARD");
+            assertThat(other.call("CLIENT LIST")).doesNotContain("flags=x");
+        }
+    }
+
+    @Test
     void jedisTransactionWithPipelinedReplies() {
         try (Jedis j = server.jedis()) {
             Transaction t = j.multi();

@@ -404,21 +404,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void block(Slot slot, CommandSpec spec, List<byte[]> argv, long ms) {
         blockedSlot = slot;
         slot.retryInFlight = true;
-        List<byte[]> keys = new java.util.ArrayList<>();
-        for (int pos : spec.keyPositions(argv)) {
-            keys.add(argv.get(pos));
-        }
-        slot.waiter = new BlockedClients.Waiter() {
-            @Override
-            public List<byte[]> keys() {
-                return keys;
-            }
-
-            @Override
-            public void wake() {
-                retry(slot);
-            }
-        };
+        slot.waiter = waiter(spec, argv, () -> retry(slot));
         node.blockedClients().add(slot.waiter);
         if (ms > 0) {
             slot.timeoutTask = ctx.executor().schedule(() -> timedOut(slot), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -443,11 +429,23 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * wake-up re-runs it on this event loop against the committed state (nothing to replicate).
      */
     private void registerReadWaiter(Slot slot, CommandSpec spec, List<byte[]> argv) {
+        slot.waiter = waiter(spec, argv, () -> {
+            try {
+                ctx.executor().execute(() -> rerunRead(slot));
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // the connection's event loop is gone
+            }
+        });
+        node.blockedClients().add(slot.waiter);
+    }
+
+    /** A waiter on the command's keys (from the command table) that runs {@code onWake} when one changes. */
+    private static BlockedClients.Waiter waiter(CommandSpec spec, List<byte[]> argv, Runnable onWake) {
         List<byte[]> keys = new java.util.ArrayList<>();
         for (int pos : spec.keyPositions(argv)) {
             keys.add(argv.get(pos));
         }
-        slot.waiter = new BlockedClients.Waiter() {
+        return new BlockedClients.Waiter() {
             @Override
             public List<byte[]> keys() {
                 return keys;
@@ -455,14 +453,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
             @Override
             public void wake() {
-                try {
-                    ctx.executor().execute(() -> rerunRead(slot));
-                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                    // the connection's event loop is gone
-                }
+                onWake.run();
             }
         };
-        node.blockedClients().add(slot.waiter);
     }
 
     private void rerunRead(Slot slot) {

@@ -95,39 +95,27 @@ final class CjsonLib {
             throw new LuaError("Cannot serialise, excessive nesting (" + depth + ")");
         }
         // an array if every key is a positive integer and it is not excessively sparse
-        int max = 0;
-        int items = 0;
-        boolean array = true;
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs n = t.next(k);
-            if ((k = n.arg1()).isnil()) {
-                break;
-            }
-            items++;
-            if (k.type() == LuaValue.TNUMBER && k.todouble() == Math.floor(k.todouble()) && k.todouble() >= 1) {
-                max = Math.max(max, (int) Math.min(Integer.MAX_VALUE, k.todouble()));
-            } else {
-                array = false;
-            }
-        }
+        LuaScripts.TableShape shape = LuaScripts.TableShape.of(t);
+        int items = shape.items();
+        long max = shape.maxIndex();
+        boolean array = shape.onlyPositiveIntegers();
         if (array && items > 0) {
             if (max > items * 2 && max > 10) {
                 throw new LuaError("Cannot serialise table: excessively sparse array");
             }
             out.write('[');
-            for (int i = 1; i <= max; i++) {
+            for (long i = 1; i <= max; i++) {
                 if (i > 1) {
                     out.write(',');
                 }
-                encode(t.get(i), out, depth + 1);
+                encode(t.get((int) i), out, depth + 1);
             }
             out.write(']');
             return;
         }
         out.write('{');
         boolean first = true;
-        k = LuaValue.NIL;
+        LuaValue k = LuaValue.NIL;
         while (true) {
             Varargs n = t.next(k);
             if ((k = n.arg1()).isnil()) {

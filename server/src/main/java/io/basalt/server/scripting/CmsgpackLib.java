@@ -86,30 +86,17 @@ final class CmsgpackLib {
                     return;
                 }
                 LuaTable t = (LuaTable) v;
-                int count = 0;
-                long max = 0;
-                boolean array = true;
-                LuaValue k = LuaValue.NIL;
-                while (true) {
-                    Varargs n = t.next(k);
-                    if ((k = n.arg1()).isnil()) {
-                        break;
-                    }
-                    count++;
-                    if (k.type() == LuaValue.TNUMBER && k.todouble() >= 1 && k.todouble() == Math.floor(k.todouble())) {
-                        max = Math.max(max, (long) k.todouble());
-                    } else {
-                        array = false;
-                    }
-                }
-                if (array && max == count) {
+                LuaScripts.TableShape shape = LuaScripts.TableShape.of(t);
+                int count = shape.items();
+                boolean array = shape.onlyPositiveIntegers() && shape.maxIndex() == count;
+                if (array) {
                     header(out, count, 0x90, 0xdc, 0xdd);
                     for (int i = 1; i <= count; i++) {
                         pack(t.get(i), out, depth + 1);
                     }
                 } else {
                     header(out, count, 0x80, 0xde, 0xdf);
-                    k = LuaValue.NIL;
+                    LuaValue k = LuaValue.NIL;
                     while (true) {
                         Varargs n = t.next(k);
                         if ((k = n.arg1()).isnil()) {

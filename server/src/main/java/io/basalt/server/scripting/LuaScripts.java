@@ -366,22 +366,14 @@ public final class LuaScripts {
         real.rawset("rawset", new org.luaj.vm2.lib.ThreeArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue k, LuaValue v) {
-                LuaValue current = t.getmetatable();
-                if (current != null && current.rawget("__readonly").toboolean()) {
-                    throw new CallError("ERR Attempt to modify a readonly table");
-                }
-                return rawset.call(t, k, v);
+                return rawset.call(writable(t), k, v);
             }
         });
         LuaValue setmetatable = g.get("setmetatable");
         real.rawset("setmetatable", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue mt) {
-                LuaValue current = t.getmetatable();
-                if (current != null && current.rawget("__readonly").toboolean()) {
-                    throw new CallError("ERR Attempt to modify a readonly table");
-                }
-                return setmetatable.call(t, mt);
+                return setmetatable.call(writable(t), mt);
             }
         });
         real.rawset("pcall", new PCall(false));
@@ -449,6 +441,38 @@ public final class LuaScripts {
         envMeta.rawset("__metatable", LuaValue.FALSE);
         envMeta.rawset("__readonly", LuaValue.TRUE);
         world = g;
+    }
+
+    /** {@code t}, unless it is one of the read-only tables (globals, libraries): then Redis's error. */
+    private static LuaValue writable(LuaValue t) {
+        LuaValue meta = t.getmetatable();
+        if (meta != null && meta.rawget("__readonly").toboolean()) {
+            throw new CallError("ERR Attempt to modify a readonly table");
+        }
+        return t;
+    }
+
+    /** How a table's keys look: cjson and cmsgpack decide array or object/map from it. */
+    record TableShape(int items, long maxIndex, boolean onlyPositiveIntegers) {
+        static TableShape of(LuaTable t) {
+            int items = 0;
+            long max = 0;
+            boolean ints = true;
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = t.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    return new TableShape(items, max, ints);
+                }
+                items++;
+                double d = k.type() == LuaValue.TNUMBER ? k.todouble() : 0;
+                if (d >= 1 && d == Math.floor(d)) {
+                    max = Math.max(max, (long) Math.min(Long.MAX_VALUE, d));
+                } else {
+                    ints = false;
+                }
+            }
+        }
     }
 
     /** A proxy whose reads go to {@code t} and whose writes fail, as Redis 7's read-only tables. */

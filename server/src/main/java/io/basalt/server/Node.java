@@ -59,7 +59,7 @@ public final class Node implements AutoCloseable {
                 config.getLong("rocksdb-block-cache-size"),
                 config.getLong("rocksdb-write-buffer-size"),
                 config.getLong("rocksdb-min-blob-size"),
-                true);
+                config.get("raft-peers").isEmpty()); // replicated: the Raft log is the WAL
         this.store = new Store(Path.of(config.get("dir")), eo);
         this.registry = Families.registry();
         registry.verify(CommandTable.get());
@@ -72,8 +72,21 @@ public final class Node implements AutoCloseable {
         config.onChange("notify-keyspace-events", notifications::configure);
         applier.addListener(notifications);
         this.scripts = new io.basalt.server.scripting.LuaScripts(() -> config.getLong("busy-reply-threshold"));
-        this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
-                () -> "always".equals(config.get("appendfsync")));
+        if (config.get("raft-peers").isEmpty()) {
+            this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
+                    () -> "always".equals(config.get("appendfsync")));
+        } else {
+            io.basalt.server.raft.RaftSettings rs = new io.basalt.server.raft.RaftSettings(config.get("raft-id"),
+                    config.get("raft-group"), io.basalt.server.raft.RaftSettings.parsePeers(config.get("raft-peers")),
+                    config.getLong("raft-election-min-ms"), config.getLong("raft-election-max-ms"));
+            try {
+                this.writePath = new io.basalt.server.raft.RaftWritePath(rs, Path.of(config.get("dir"), "raft"), store, applier,
+                        clock, () -> config.getInt("apply-max-batch"));
+            } catch (java.io.IOException e) {
+                store.close();
+                throw new java.io.UncheckedIOException("cannot start the Raft server", e);
+            }
+        }
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-timers");
             t.setDaemon(true);

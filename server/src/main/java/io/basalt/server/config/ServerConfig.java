@@ -67,6 +67,11 @@ public final class ServerConfig {
         add("slowlog-max-len", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
         add("busy-reply-threshold", Kind.INT, "5000", true, 0, Integer.MAX_VALUE);
         add("notify-keyspace-events", Kind.STRING, "", true);
+        add("raft-id", Kind.STRING, "", false);
+        add("raft-group", Kind.STRING, "g1", false);
+        add("raft-peers", Kind.STRING, "", false);
+        add("raft-election-min-ms", Kind.INT, "300", false, 50, 60_000);
+        add("raft-election-max-ms", Kind.INT, "600", false, 100, 120_000);
         add("appendfsync", Kind.ENUM, "everysec", true, 0, 0, "always", "everysec", "no");
         add("hz", Kind.INT, "10", false, 1, 500);
         add("databases", Kind.INT, "1", false, 1, 1);

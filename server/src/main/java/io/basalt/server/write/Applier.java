@@ -61,6 +61,14 @@ public final class Applier {
     }
 
     public List<Reply> apply(List<Proposal> proposals, boolean sync) {
+        return apply(proposals, sync, 0, 0);
+    }
+
+    /**
+     * Applies a batch; {@code index} > 0 records the replicated log position it came from in the
+     * same atomic write (Raft: restart resumes after it).
+     */
+    public List<Reply> apply(List<Proposal> proposals, boolean sync, long term, long index) {
         List<Reply> replies = new ArrayList<>(proposals.size());
         List<byte[]> modifiedKeys;
         List<String> modifiedBy;
@@ -79,6 +87,9 @@ public final class Applier {
                         watches.flushed();
                     }
                 }
+            }
+            if (index > 0) {
+                batch.applied(term, index);
             }
             batch.commit(sync);
             modifiedKeys = modified;

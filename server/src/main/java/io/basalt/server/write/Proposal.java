@@ -58,4 +58,34 @@ public record Proposal(String name, List<byte[]> args, long nowMs, long seed, Or
         }
         return new Proposal(new String(n, java.nio.charset.StandardCharsets.US_ASCII), args, now, seed);
     }
+
+    /** A log entry: a ticket (the submitting node's handle on the batch) and the proposals, in order. */
+    public static byte[] encodeBatch(long ticket, List<Proposal> proposals) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteBuffer head = ByteBuffer.allocate(12).putLong(ticket).putInt(proposals.size());
+        out.writeBytes(head.array());
+        for (Proposal p : proposals) {
+            byte[] e = p.encode();
+            out.writeBytes(ByteBuffer.allocate(4).putInt(e.length).array());
+            out.writeBytes(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static long batchTicket(ByteBuffer entry) {
+        return entry.getLong(entry.position());
+    }
+
+    public static List<Proposal> decodeBatch(ByteBuffer entry) {
+        ByteBuffer b = entry.duplicate();
+        b.getLong();
+        int n = b.getInt();
+        List<Proposal> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] e = new byte[b.getInt()];
+            b.get(e);
+            out.add(decode(e));
+        }
+        return out;
+    }
 }

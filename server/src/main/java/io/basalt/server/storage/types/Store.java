@@ -26,6 +26,22 @@ public final class Store implements AutoCloseable {
         lastVersion = v == null ? 0 : io.basalt.server.storage.encoding.KeyCodec.getLong(v, 0);
     }
 
+    private static final byte[] APPLIED_KEY = "raft-applied".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The replicated log position whose effects storage holds: {term, index}, or {0, 0}. Written in
+     * the same atomic batch as the data it covers, so after a crash (RocksDB WAL off, memtables lost)
+     * it falls back together with the data and the log replays from there.
+     */
+    public long[] applied() {
+        byte[] v = engine.get(io.basalt.server.storage.engine.Cf.SYSTEM, APPLIED_KEY);
+        if (v == null) {
+            return new long[] {0, 0};
+        }
+        return new long[] {io.basalt.server.storage.encoding.KeyCodec.getLong(v, 0),
+            io.basalt.server.storage.encoding.KeyCodec.getLong(v, 8)};
+    }
+
     public RocksEngine engine() {
         return engine;
     }
@@ -153,6 +169,14 @@ public final class Store implements AutoCloseable {
             current.rollbackCommand();
             txn.rollbackToSavePoint();
             current = null;
+        }
+
+        /** Records, in this batch, the log position its commands came from (see {@link Store#applied}). */
+        public void applied(long term, long index) {
+            byte[] v = new byte[16];
+            io.basalt.server.storage.encoding.KeyCodec.putLong(v, 0, term);
+            io.basalt.server.storage.encoding.KeyCodec.putLong(v, 8, index);
+            txn.put(io.basalt.server.storage.engine.Cf.SYSTEM, APPLIED_KEY, v);
         }
 
         /** Writes everything atomically (with the count updates) and publishes the new counts. */

@@ -1,0 +1,71 @@
+package io.basalt.server.raft;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+
+/**
+ * A node's place in its group, from {@code --id n1 --group g1 --peers n1=host:raftPort:respPort,…}:
+ * its Raft id, the group (its id derived from the name, so every member computes the same one),
+ * the peers with their Raft and RESP addresses, and the Ratis properties Basalt runs with.
+ */
+public record RaftSettings(String id, String groupName, List<Peer> peers, long electionMinMs, long electionMaxMs) {
+
+    /** One member: Raft address (host:port) and the RESP address clients are redirected to. */
+    public record Peer(String id, String host, int raftPort, int respPort) {}
+
+    /** Parses {@code n1=127.0.0.1:9001:7001,n2=…}. */
+    public static List<Peer> parsePeers(String spec) {
+        List<Peer> out = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            String[] addr = p.substring(eq + 1).split(":");
+            if (eq <= 0 || addr.length != 3) {
+                throw new IllegalArgumentException("peer must be id=host:raftPort:respPort, got '" + p + "'");
+            }
+            out.add(new Peer(p.substring(0, eq), addr[0], Integer.parseInt(addr[1]), Integer.parseInt(addr[2])));
+        }
+        return out;
+    }
+
+    public Peer self() {
+        return peers.stream().filter(p -> p.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--id " + id + " is not among --peers"));
+    }
+
+    public RaftGroup group() {
+        List<RaftPeer> rp = new ArrayList<>();
+        for (Peer p : peers) {
+            rp.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.host() + ":" + p.raftPort())
+                    .setClientAddress(p.host() + ":" + p.raftPort()).build());
+        }
+        UUID gid = UUID.nameUUIDFromBytes(("basalt-group:" + groupName).getBytes(StandardCharsets.UTF_8));
+        return RaftGroup.valueOf(RaftGroupId.valueOf(gid), rp);
+    }
+
+    RaftProperties properties() {
+        RaftProperties props = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(props, SupportedRpcType.NETTY);
+        NettyConfigKeys.Server.setPort(props, self().raftPort());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, RaftWritePath.ms(electionMinMs));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, RaftWritePath.ms(electionMaxMs));
+        RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // no snapshots yet: keep the whole log (replay after a crash needs it)
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, false);
+        return props;
+    }
+}

@@ -1,0 +1,236 @@
+package io.basalt.server.raft;
+
+import io.basalt.server.resp.Reply;
+import io.basalt.server.storage.types.Keyspace;
+import io.basalt.server.storage.types.Store;
+import io.basalt.server.write.Applier;
+import io.basalt.server.write.Proposal;
+import io.basalt.server.write.WritePath;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated write path: a node hosts one Ratis server for its group; writes accepted here are
+ * batched (everything queued when the sender is free, up to {@code apply-max-batch}), the batch is
+ * appended to the group's log through the leader, and each write is completed with the reply the
+ * local replica's apply produced once the entry is committed (a quorum has it) and applied.
+ *
+ * <p>A proposal with a guard (EXEC after WATCH) is a barrier: what was sent before it is applied
+ * first, the guard is checked against that state, and only then is the EXEC appended — with nothing
+ * appended in between by this node, so the decision is final and followers need no watch state.
+ */
+public final class RaftWritePath implements WritePath {
+    private static final Logger log = LoggerFactory.getLogger(RaftWritePath.class);
+
+    /** A batch in flight: its proposals (with their node-local origins) and their completions. */
+    record Batch(List<Proposal> proposals, List<Completion> completions) {
+        void complete(List<Reply> replies) {
+            for (int i = 0; i < completions.size(); i++) {
+                try {
+                    completions.get(i).complete(replies.get(i));
+                } catch (RuntimeException e) {
+                    log.error("write completion failed", e);
+                }
+            }
+        }
+
+        void fail(Reply error) {
+            for (Completion c : completions) {
+                c.complete(error);
+            }
+        }
+    }
+
+    /** Batches this node submitted, by ticket, until its replica applies them. */
+    static final class Pending {
+        private final Map<Long, Batch> byTicket = new ConcurrentHashMap<>();
+        private final AtomicInteger inFlight = new AtomicInteger();
+
+        long add(Batch b) {
+            long t;
+            do {
+                t = ThreadLocalRandom.current().nextLong();
+            } while (t == 0 || byTicket.putIfAbsent(t, b) != null);
+            inFlight.incrementAndGet();
+            return t;
+        }
+
+        Batch take(long ticket) {
+            Batch b = byTicket.remove(ticket);
+            if (b != null) {
+                inFlight.decrementAndGet();
+            }
+            return b;
+        }
+    }
+
+    private record Queued(Proposal proposal, Completion completion) {}
+
+    private final RaftServer server;
+    private final RaftClient client;
+    private final Pending pending = new Pending();
+    private final Store store;
+    private final LongSupplier clock;
+    private final IntSupplier maxBatch;
+    private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+    private final Thread sender;
+    private volatile boolean running = true;
+
+    public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
+            IntSupplier maxBatch) throws IOException {
+        this.store = store;
+        this.clock = clock;
+        this.maxBatch = maxBatch;
+        RaftGroup group = settings.group();
+        RaftProperties props = settings.properties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
+        BasaltStateMachine sm = new BasaltStateMachine(store, applier, pending);
+        server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(settings.id()))
+                .setGroup(group)
+                .setStateMachine(sm)
+                .setProperties(props)
+                .build();
+        server.start();
+        client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group).setClientId(ClientId.randomId())
+                .setLeaderId(null).build();
+        sender = new Thread(this::run, "basalt-raft-sender");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    public RaftServer server() {
+        return server;
+    }
+
+    @Override
+    public void submit(Proposal proposal, Completion completion) {
+        if (!running) {
+            completion.complete(Reply.error("ERR server is shutting down"));
+            return;
+        }
+        queue.add(new Queued(proposal, completion));
+    }
+
+    private void run() {
+        List<Queued> drained = new ArrayList<>();
+        while (running) {
+            try {
+                Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                drained.add(first);
+                queue.drainTo(drained, Math.max(0, maxBatch.getAsInt() - 1));
+                List<Proposal> ps = new ArrayList<>();
+                List<Completion> cs = new ArrayList<>();
+                for (Queued q : drained) {
+                    Proposal.Origin o = q.proposal().origin();
+                    if (o != null && o.guard() != null) {
+                        send(ps, cs);
+                        ps = new ArrayList<>();
+                        cs = new ArrayList<>();
+                        guarded(q);
+                    } else {
+                        ps.add(q.proposal());
+                        cs.add(q.completion());
+                    }
+                }
+                send(ps, cs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("raft sender error", e);
+            } finally {
+                drained.clear();
+            }
+        }
+    }
+
+    /** Waits until everything sent is applied here, checks the guard, then appends the EXEC alone. */
+    private void guarded(Queued q) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pending.inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(0, 200_000);
+        }
+        Proposal p = q.proposal();
+        boolean ok;
+        try (Keyspace ks = store.reader(p.nowMs())) {
+            ok = pending.inFlight.get() == 0 && p.origin().guard().test(ks);
+        }
+        if (!ok) {
+            q.completion().complete(Reply.NULL_ARRAY);
+            return;
+        }
+        Proposal unguarded = new Proposal(p.name(), p.args(), p.nowMs(), p.seed(), new Proposal.Origin(p.origin().session(), null));
+        send(new ArrayList<>(List.of(unguarded)), new ArrayList<>(List.of(q.completion())));
+    }
+
+    private void send(List<Proposal> ps, List<Completion> cs) {
+        if (ps.isEmpty()) {
+            return;
+        }
+        Batch b = new Batch(ps, cs);
+        long ticket = pending.add(b);
+        Message m = Message.valueOf(ByteString.copyFrom(Proposal.encodeBatch(ticket, ps)));
+        client.async().send(m).whenComplete((RaftClientReply reply, Throwable error) -> {
+            if (error != null || reply == null || !reply.isSuccess()) {
+                Batch lost = pending.take(ticket);
+                if (lost != null) {
+                    Throwable why = error != null ? error : reply == null ? null : reply.getException();
+                    log.warn("replication of a batch of {} failed: {}", ps.size(), why == null ? "?" : why.toString());
+                    // not known to be applied: the client must treat it as possibly applied
+                    lost.fail(Reply.error("TRYAGAIN replication failed: " + (why == null ? "unknown" : why.getClass().getSimpleName())));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            sender.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.warn("closing the raft client", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.warn("closing the raft server", e);
+        }
+    }
+
+    static TimeDuration ms(long v) {
+        return TimeDuration.valueOf(v, TimeUnit.MILLISECONDS);
+    }
+}

@@ -19,6 +19,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private Process process;
+    private final List<String> extraArgs = new ArrayList<>();
 
     ServerProcess(Path dir) throws IOException {
         this.dir = dir;
@@ -27,6 +28,12 @@ final class ServerProcess implements AutoCloseable {
         }
         this.log = Path.of("target", "server-" + port + ".log");
         Files.createDirectories(log.getParent());
+    }
+
+    /** Extra command-line arguments for every start (e.g. --id/--group/--peers). */
+    ServerProcess args(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     int port() {
@@ -47,6 +54,7 @@ final class ServerProcess implements AutoCloseable {
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
                 "--port", Integer.toString(port), "--dir", dir.toString(),
                 "--set", "rocksdb-block-cache-size=16mb", "--set", "rocksdb-write-buffer-size=8mb"));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

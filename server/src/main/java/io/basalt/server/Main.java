@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code basalt-server}: runs one standalone node until SHUTDOWN or a signal. */
 @Command(name = "basalt server", mixinStandardHelpOptions = true,
-        description = "Run one standalone Basalt node: a group of one that owns all 16384 slots.")
+        description = "Run one Basalt node: standalone (a group of one that owns all 16384 slots), or a replica of a"
+                + " Raft group with --id, --group and --peers.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "RESP port (default: 6379, or the config file's)")
     Integer port;
@@ -22,6 +23,15 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "redis.conf-style file: one 'name value' per line")
     Path config;
+
+    @Option(names = "--id", description = "this node's id in its Raft group (with --peers)")
+    String raftId;
+
+    @Option(names = "--group", description = "the Raft group's name (default g1)")
+    String group;
+
+    @Option(names = "--peers", description = "the group's members: id=host:raftPort:respPort,... (this node among them)")
+    String peers;
 
     @Option(names = "--set", description = "any setting as name=value (repeatable)")
     java.util.List<String> sets = new java.util.ArrayList<>();
@@ -44,6 +54,24 @@ public final class Main implements Callable<Integer> {
         }
         if (dir != null) {
             cfg.setInitial("dir", dir.toString());
+        }
+        if (peers != null) {
+            if (raftId == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--peers needs --id");
+            }
+            cfg.setInitial("raft-peers", peers);
+            cfg.setInitial("raft-id", raftId);
+            if (port == null) {
+                // the RESP port this node announces to the others is the one it listens on
+                for (io.basalt.server.raft.RaftSettings.Peer p : io.basalt.server.raft.RaftSettings.parsePeers(peers)) {
+                    if (p.id().equals(raftId)) {
+                        cfg.setInitial("port", Integer.toString(p.respPort()));
+                    }
+                }
+            }
+        }
+        if (group != null) {
+            cfg.setInitial("raft-group", group);
         }
         for (String s : sets) {
             int eq = s.indexOf('=');

@@ -55,7 +55,7 @@ final class Info {
                 case "memory" -> memory(sb, node);
                 case "persistence" -> persistence(sb, node);
                 case "stats" -> stats(sb, node);
-                case "replication" -> sb.append("role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\n")
+                case "replication" -> sb.append(node.writePath().replicationInfo()).append("master_failover_state:no-failover\r\n")
                         .append("master_replid:").append(node.runId()).append("\r\nmaster_repl_offset:0\r\n");
                 case "cpu" -> cpu(sb);
                 case "commandstats" -> commandstats(sb, node);

@@ -204,6 +204,11 @@ public final class ClientSession {
         multiError = true;
     }
 
+    /** The commands queued so far in MULTI (empty outside MULTI). */
+    public java.util.List<java.util.List<byte[]>> queuedCommands() {
+        return multi == null ? java.util.List.of() : multi;
+    }
+
     /** Commands queued in MULTI, or -1 outside MULTI (CLIENT LIST's multi=). */
     public int queuedCount() {
         java.util.List<java.util.List<byte[]>> q = multi;

@@ -213,6 +213,30 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /**
+     * A replica that is not its group's leader does not take writes: {@code -MOVED slot host:port}
+     * to the leader's RESP address (Redis Cluster's redirect, so cluster clients follow it), or
+     * {@code -CLUSTERDOWN} while no leader is known (an election is running), as Redis Cluster
+     * answers while a failed master has not been replaced yet. {@code null}: write here.
+     */
+    private Reply redirect(CommandSpec spec, List<byte[]> argv) {
+        if (node.writePath().acceptsWrites()) {
+            return null;
+        }
+        String leader = node.writePath().leaderAddress();
+        if (leader == null) {
+            return Reply.error("CLUSTERDOWN The cluster is down");
+        }
+        int slot = 0;
+        if (spec != null && argv != null) {
+            List<Integer> keys = spec.keyPositions(argv);
+            if (!keys.isEmpty()) {
+                slot = io.basalt.routing.slots.SlotHash.slot(argv.get(keys.get(0)));
+            }
+        }
+        return Reply.error("MOVED " + slot + " " + leader);
+    }
+
     /** Inside MULTI everything is queued but the commands that end or shape the transaction. */
     private static boolean queuesInMulti(Dispatcher.Resolved r) {
         if (r.spec() == null) {
@@ -253,6 +277,14 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             session.endMulti();
             session.unwatch(node.watches());
             finish(slot, Reply.error("EXECABORT Transaction discarded because of previous errors."), spec, false);
+            return;
+        }
+        List<byte[]> first = session.queuedCommands().isEmpty() ? null : session.queuedCommands().get(0);
+        Reply elsewhere = redirect(first == null ? null : node.table().lookup(first.get(0)), first);
+        if (elsewhere != null) {
+            session.endMulti();
+            session.unwatch(node.watches());
+            finish(slot, elsewhere, spec, false);
             return;
         }
         List<List<byte[]>> queued = session.endMulti();
@@ -341,6 +373,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             if (r.handler() instanceof WriteCommand w) {
                 w.validate(args, ctx);
+                Reply elsewhere = redirect(spec, argv);
+                if (elsewhere != null) {
+                    finish(slot, elsewhere, spec, skipThis);
+                    account(spec, argv, elsewhere, start);
+                    return;
+                }
                 slot.suppressed = skipThis || session.replyMode() != ClientSession.ReplyMode.ON;
                 slot.spec = spec;
                 slot.argv = argv;

@@ -90,6 +90,7 @@ public final class RaftWritePath implements WritePath {
     private record Queued(Proposal proposal, Completion completion) {}
 
     private final RaftServer server;
+    private final RaftSettings settings;
     private final RaftClient client;
     private final Pending pending = new Pending();
     private final Store store;
@@ -101,6 +102,7 @@ public final class RaftWritePath implements WritePath {
 
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch) throws IOException {
+        this.settings = settings;
         this.store = store;
         this.clock = clock;
         this.maxBatch = maxBatch;
@@ -124,6 +126,70 @@ public final class RaftWritePath implements WritePath {
 
     public RaftServer server() {
         return server;
+    }
+
+    private org.apache.ratis.server.RaftServer.Division division() {
+        try {
+            return server.getDivision(settings.group().getGroupId());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean acceptsWrites() {
+        org.apache.ratis.server.RaftServer.Division d = division();
+        return d != null && d.getInfo().isLeader();
+    }
+
+    @Override
+    public String leaderAddress() {
+        org.apache.ratis.server.RaftServer.Division d = division();
+        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
+        if (leader == null) {
+            return null;
+        }
+        for (RaftSettings.Peer p : settings.peers()) {
+            if (p.id().equals(leader.toString())) {
+                return p.host() + ":" + p.respPort();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String replicationInfo() {
+        org.apache.ratis.server.RaftServer.Division d = division();
+        if (d == null) {
+            return "role:unknown\r\n";
+        }
+        org.apache.ratis.server.DivisionInfo info = d.getInfo();
+        StringBuilder sb = new StringBuilder();
+        sb.append("role:").append(info.isLeader() ? "master" : "slave").append("\r\n");
+        sb.append("raft_id:").append(settings.id()).append("\r\n");
+        sb.append("raft_group:").append(settings.groupName()).append("\r\n");
+        sb.append("raft_role:").append(info.getCurrentRole()).append("\r\n");
+        RaftPeerId leader = info.getLeaderId();
+        sb.append("raft_leader:").append(leader == null ? "" : leader).append("\r\n");
+        String addr = leaderAddress();
+        if (addr != null && !info.isLeader()) {
+            int colon = addr.lastIndexOf(':');
+            sb.append("master_host:").append(addr, 0, colon).append("\r\n");
+            sb.append("master_port:").append(addr.substring(colon + 1)).append("\r\n");
+        }
+        sb.append("raft_term:").append(info.getCurrentTerm()).append("\r\n");
+        sb.append("raft_commit_index:").append(d.getRaftLog().getLastCommittedIndex()).append("\r\n");
+        sb.append("raft_applied_index:").append(info.getLastAppliedIndex()).append("\r\n");
+        if (info.isLeader()) {
+            long[] match = info.getFollowerMatchIndices();
+            long commit = d.getRaftLog().getLastCommittedIndex();
+            sb.append("connected_slaves:").append(match == null ? 0 : match.length).append("\r\n");
+            for (int i = 0; match != null && i < match.length; i++) {
+                sb.append("slave").append(i).append(":match_index=").append(match[i]).append(",lag=")
+                        .append(Math.max(0, commit - match[i])).append("\r\n");
+            }
+        }
+        return sb.toString();
     }
 
     @Override

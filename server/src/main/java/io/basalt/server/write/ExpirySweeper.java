@@ -35,6 +35,9 @@ public final class ExpirySweeper {
 
     /** One sweep round; loops while full batches of due keys keep coming (bounded per tick). */
     public void sweepOnce() {
+        if (!writePath.acceptsWrites()) {
+            return; // only the leader expires keys, by proposing deletes; replicas apply them
+        }
         try {
             for (int round = 0; round < 20; round++) {
                 long now = clock.getAsLong();

@@ -16,6 +16,24 @@ public interface WritePath extends AutoCloseable {
         void complete(Reply reply);
     }
 
+    /**
+     * Whether this node may accept writes now: standalone always; a Raft replica only while it is
+     * its group's leader (a follower redirects clients, see {@link #leaderAddress}).
+     */
+    default boolean acceptsWrites() {
+        return true;
+    }
+
+    /** The RESP address (host:port) of the group's leader, or {@code null} when none is known. */
+    default String leaderAddress() {
+        return null;
+    }
+
+    /** {@code INFO replication} lines (role, leader, term, indexes). */
+    default String replicationInfo() {
+        return "role:master\r\nconnected_slaves:0\r\n";
+    }
+
     /** Submits a write; submission order is apply order. */
     void submit(Proposal proposal, Completion completion);
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.basalt.server.storage.engine.Cf;
 import io.basalt.server.storage.engine.KvCursor;
 import io.basalt.server.storage.types.Store;
+import io.basalt.server.testing.RespConnection;
 import io.basalt.server.testing.TestServer;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
@@ -48,31 +49,53 @@ class RaftGroupTest {
         return s.server().node().store();
     }
 
+    private static TestServer leader(List<TestServer> nodes) {
+        for (TestServer n : nodes) {
+            if (n.server().node().writePath().acceptsWrites()) {
+                return n;
+            }
+        }
+        return null;
+    }
+
     @Test
     void replicasApplyTheSameLogToTheSameBytes() throws Exception {
-        String peers = "n1=127.0.0.1:" + freePort() + ":0,n2=127.0.0.1:" + freePort() + ":0,n3=127.0.0.1:" + freePort() + ":0";
+        int[] resp = {freePort(), freePort(), freePort()};
+        String peers = "n1=127.0.0.1:" + freePort() + ":" + resp[0] + ",n2=127.0.0.1:" + freePort() + ":" + resp[1]
+                + ",n3=127.0.0.1:" + freePort() + ":" + resp[2];
         List<TestServer> nodes = new ArrayList<>();
         try {
-            for (String id : List.of("n1", "n2", "n3")) {
-                nodes.add(new TestServer(Map.of("raft-id", id, "raft-peers", peers, "raft-election-min-ms", "150",
-                        "raft-election-max-ms", "300")));
+            for (int i = 0; i < 3; i++) {
+                nodes.add(new TestServer(Map.of("raft-id", "n" + (i + 1), "raft-peers", peers, "port", Integer.toString(resp[i]),
+                        "raft-election-min-ms", "150", "raft-election-max-ms", "300")));
             }
-            RedisCommands<String, String> n1 = nodes.get(0).lettuce();
-            RedisCommands<String, String> n2 = nodes.get(1).lettuce();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(n1.set("ready", "1")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> leader(nodes) != null);
+            TestServer lead = leader(nodes);
+            List<TestServer> followers = new ArrayList<>(nodes);
+            followers.remove(lead);
+            RedisCommands<String, String> w = lead.lettuce();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(w.set("ready", "1")));
+
+            // a follower redirects writes to the leader's RESP address, as a Redis Cluster replica does
+            try (RespConnection f = new RespConnection(followers.get(0).port())) {
+                assertThat(f.call("SET somekey 1")).isEqualTo("-MOVED " + io.basalt.routing.slots.SlotHash.slot(
+                        "somekey".getBytes()) + " 127.0.0.1:" + lead.port() + "\r\n");
+                assertThat(f.call("INFO replication")).contains("role:slave").contains("master_port:" + lead.port());
+            }
+            assertThat(w.info("replication")).contains("role:master").contains("connected_slaves:2");
+
             for (int i = 0; i < 200; i++) {
-                (i % 2 == 0 ? n1 : n2).set("k:" + i, "v" + i);
+                w.set("k:" + i, "v" + i);
             }
-            assertThat(n2.incr("counter")).isEqualTo(1);
-            assertThat(n1.incr("counter")).isEqualTo(2);
-            n1.hset("h", Map.of("a", "1", "b", "2"));
-            n2.rpush("l", "x", "y", "z");
-            assertThat(n1.<Long>eval("redis.call('sadd', KEYS[1], math.random(1000)) return redis.call('scard', KEYS[1])",
+            assertThat(w.incr("counter")).isEqualTo(1);
+            w.hset("h", Map.of("a", "1", "b", "2"));
+            w.rpush("l", "x", "y", "z");
+            assertThat(w.<Long>eval("redis.call('sadd', KEYS[1], math.random(1000)) return redis.call('scard', KEYS[1])",
                     io.lettuce.core.ScriptOutputType.INTEGER, "s")).isEqualTo(1L);
-            n2.multi();
-            n2.set("tx", "1");
-            n2.incr("tx");
-            assertThat(n2.exec().wasDiscarded()).isFalse();
+            w.multi();
+            w.set("tx", "1");
+            w.incr("tx");
+            assertThat(w.exec().wasDiscarded()).isFalse();
             // every replica applies the same entries: same bytes everywhere, same applied index
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 long i1 = store(nodes.get(0)).applied()[1];
@@ -81,15 +104,19 @@ class RaftGroupTest {
             List<String> d1 = dump(store(nodes.get(0)));
             assertThat(dump(store(nodes.get(1)))).isEqualTo(d1);
             assertThat(dump(store(nodes.get(2)))).isEqualTo(d1);
-            assertThat(nodes.get(2).lettuce().get("k:123")).isEqualTo("v123");
-            assertThat(nodes.get(2).lettuce().get("tx")).isEqualTo("2");
+            assertThat(followers.get(1).lettuce().get("k:123")).isEqualTo("v123");
+            assertThat(followers.get(1).lettuce().get("tx")).isEqualTo("2");
 
-            // stop one replica (maybe the leader): the other two still form a majority and accept writes
-            nodes.remove(0).close();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(n2.set("after", "stop")));
-            assertThat(n2.incr("counter")).isEqualTo(3);
-            assertThat(nodes.get(1).lettuce().get("k:0")).isEqualTo("v0");
-            await().atMost(Duration.ofSeconds(20)).until(() -> "stop".equals(nodes.get(1).lettuce().get("after")));
+            // stop the leader: the other two elect a new one, which has every acknowledged write
+            nodes.remove(lead);
+            lead.close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> leader(nodes) != null);
+            RedisCommands<String, String> w2 = leader(nodes).lettuce();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(w2.set("after", "stop")));
+            assertThat(w2.incr("counter")).isEqualTo(2);
+            for (int i = 0; i < 200; i++) {
+                assertThat(w2.get("k:" + i)).isEqualTo("v" + i);
+            }
         } finally {
             for (TestServer s : nodes) {
                 s.close();

@@ -110,7 +110,11 @@ public final class RaftWritePath implements WritePath {
         RaftProperties props = settings.properties();
         RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
         BasaltStateMachine sm = new BasaltStateMachine(store, applier, pending);
+        // a restarted replica recovers its log; a new one formats its storage
+        boolean existing = java.nio.file.Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
         server = RaftServer.newBuilder()
+                .setOption(existing ? org.apache.ratis.server.storage.RaftStorage.StartupOption.RECOVER
+                        : org.apache.ratis.server.storage.RaftStorage.StartupOption.FORMAT)
                 .setServerId(RaftPeerId.valueOf(settings.id()))
                 .setGroup(group)
                 .setStateMachine(sm)

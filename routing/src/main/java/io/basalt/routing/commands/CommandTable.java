@@ -31,6 +31,7 @@ public final class CommandTable {
             ScriptingCommandSpecs.all(),
             ScriptingCommandSpecs.functions(),
             PubSubCommandSpecs.all(),
+            ClusterCommandSpecs.all(),
             StreamCommandSpecs.all(),
             List.of()));
 

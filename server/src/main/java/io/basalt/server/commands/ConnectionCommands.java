@@ -27,6 +27,21 @@ public final class ConnectionCommands {
             return Reply.OK;
         });
         r.read("reset", ConnectionCommands::reset);
+        // READONLY: this connection accepts reads from a follower replica (possibly behind the leader)
+        r.read("readonly", ctx -> {
+            if (!ctx.node().writePath().replicated()) {
+                throw new RedisException("ERR This instance has cluster support disabled");
+            }
+            ctx.session().readonly(true);
+            return Reply.OK;
+        });
+        r.read("readwrite", ctx -> {
+            if (!ctx.node().writePath().replicated()) {
+                throw new RedisException("ERR This instance has cluster support disabled");
+            }
+            ctx.session().readonly(false);
+            return Reply.OK;
+        });
         r.read("select", ctx -> {
             long db = ctx.args().longValue(1);
             if (db != 0) {

@@ -56,6 +56,13 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final AtomicBoolean completionScheduled = new AtomicBoolean();
     private final Runnable onCompletions = this::onCompletions;
     private boolean waitingForWrite;
+    /** Requests taken from the inbox so far: the head of the inbox is request number consumed + 1. */
+    private long consumed;
+    /** Reads up to this request number may run: a read barrier requested after they arrived completed. */
+    private long readsAllowedUpTo;
+    /** Reads up to this number get a redirect: the barrier failed (not the leader anymore). */
+    private long readsFailedUpTo;
+    private boolean waitingForRead;
     /** The blocking command (BLPOP, …) this connection waits on; nothing after it runs meanwhile. */
     private Slot blockedSlot;
     private ByteBuf out;
@@ -170,14 +177,14 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void drain() {
-        while (!inbox.isEmpty() && !closed && !waitingForWrite && blockedSlot == null) {
+        while (!inbox.isEmpty() && !closed && !waitingForWrite && !waitingForRead && blockedSlot == null) {
             Object msg = inbox.peek();
             if (msg instanceof RespDecoder.ProtocolError err) {
                 if (writesInFlight.get() > 0) {
                     waitForWrites();
                     return;
                 }
-                inbox.poll();
+                take();
                 Slot s = new Slot();
                 s.reply = Reply.error("ERR Protocol error: " + err.message());
                 s.closeAfter = true;
@@ -188,7 +195,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             List<byte[]> argv = ((RespDecoder.Request) msg).args();
             Dispatcher.Resolved r = dispatcher.resolve(argv, session);
             if (session.inMulti() && queuesInMulti(r)) {
-                inbox.poll();
+                take();
                 queueInMulti(argv, r);
                 continue;
             }
@@ -196,7 +203,20 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 waitForWrites();
                 return;
             }
-            inbox.poll();
+            if (!r.isWrite() && readsData(r) && node.writePath().replicated()) {
+                Reply elsewhere = readElsewhere(r, argv);
+                if (elsewhere != null) {
+                    take();
+                    Slot s = new Slot();
+                    replies.add(s);
+                    finish(s, elsewhere, r.spec(), false);
+                    continue;
+                }
+                if (!readAllowed()) {
+                    return; // paused until the read barrier completes
+                }
+            }
+            take();
             run(argv, r);
         }
         if (inbox.size() <= MAX_QUEUED_REQUESTS && !closed && !ctx.channel().config().isAutoRead() && ctx.channel().isWritable()) {
@@ -235,6 +255,66 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         return Reply.error("MOVED " + slot + " " + leader);
+    }
+
+    private void take() {
+        inbox.poll();
+        consumed++;
+    }
+
+    /** A command that reads keys (Redis's readonly flag): in a replicated group it needs the barrier. */
+    private static boolean readsData(Dispatcher.Resolved r) {
+        return r.spec() != null && r.error() == null && r.spec().has(CommandFlag.READONLY);
+    }
+
+    /**
+     * Where a read must not run here: a follower redirects (unless the connection said READONLY,
+     * then it reads its own, possibly lagging, state); a leader whose barrier failed too.
+     */
+    private Reply readElsewhere(Dispatcher.Resolved r, List<byte[]> argv) {
+        if (!node.writePath().replicated()) {
+            return null; // standalone
+        }
+        if (!node.writePath().acceptsWrites()) {
+            return session.readonly() ? null : redirect(r.spec(), argv);
+        }
+        if (consumed + 1 <= readsFailedUpTo) {
+            Reply moved = redirect(r.spec(), argv);
+            return moved != null ? moved : Reply.error("CLUSTERDOWN The cluster is down");
+        }
+        return null;
+    }
+
+    /** Whether the read at the head of the inbox may run now; if not, a barrier is on its way. */
+    private boolean readAllowed() {
+        if (!node.writePath().acceptsWrites() || consumed + 1 <= readsAllowedUpTo) {
+            return true; // a follower serving READONLY reads, or already confirmed
+        }
+        java.util.concurrent.CompletableFuture<Void> barrier = node.writePath().readBarrier();
+        if (barrier == null) {
+            return true;
+        }
+        long upTo = consumed + inbox.size(); // everything that has arrived so far
+        waitingForRead = true;
+        barrier.whenComplete((ok, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    waitingForRead = false;
+                    if (error == null) {
+                        readsAllowedUpTo = Math.max(readsAllowedUpTo, upTo);
+                    } else {
+                        readsFailedUpTo = Math.max(readsFailedUpTo, upTo);
+                    }
+                    if (!closed) {
+                        drain();
+                        flush();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // the connection's event loop is gone
+            }
+        });
+        return false;
     }
 
     /** Inside MULTI everything is queued but the commands that end or shape the transaction. */

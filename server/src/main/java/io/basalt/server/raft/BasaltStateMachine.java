@@ -55,6 +55,12 @@ final class BasaltStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    /** Read barriers: Ratis calls this once the read index is confirmed and applied here. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();

@@ -18,7 +18,8 @@ import org.apache.ratis.server.RaftServerConfigKeys;
  * its Raft id, the group (its id derived from the name, so every member computes the same one),
  * the peers with their Raft and RESP addresses, and the Ratis properties Basalt runs with.
  */
-public record RaftSettings(String id, String groupName, List<Peer> peers, long electionMinMs, long electionMaxMs) {
+public record RaftSettings(String id, String groupName, List<Peer> peers, long electionMinMs, long electionMaxMs,
+        boolean leaderLease) {
 
     /** One member: Raft address (host:port) and the RESP address clients are redirected to. */
     public record Peer(String id, String host, int raftPort, int respPort) {}
@@ -63,6 +64,7 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, RaftWritePath.ms(electionMinMs));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, RaftWritePath.ms(electionMaxMs));
         RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, leaderLease);
         // no snapshots yet: keep the whole log (replay after a crash needs it)
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, false);

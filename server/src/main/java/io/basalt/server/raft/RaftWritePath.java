@@ -141,6 +141,49 @@ public final class RaftWritePath implements WritePath {
     }
 
     @Override
+    public boolean replicated() {
+        return true;
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> readInFlight;
+    private java.util.concurrent.CompletableFuture<Void> readNext;
+
+    /**
+     * One Ratis read-only request (read index, or the leader lease) serves every read that asked
+     * before it was sent; reads arriving meanwhile wait for the next one.
+     */
+    @Override
+    public synchronized java.util.concurrent.CompletableFuture<Void> readBarrier() {
+        if (readNext == null) {
+            readNext = new java.util.concurrent.CompletableFuture<>();
+            if (readInFlight == null) {
+                sendRead();
+            }
+        }
+        return readNext;
+    }
+
+    private synchronized void sendRead() {
+        java.util.concurrent.CompletableFuture<Void> f = readNext;
+        readNext = null;
+        readInFlight = f;
+        client.async().sendReadOnly(Message.EMPTY, RaftPeerId.valueOf(settings.id())).whenComplete((reply, error) -> {
+            if (error != null || reply == null || !reply.isSuccess()) {
+                f.completeExceptionally(error != null ? error
+                        : new IllegalStateException(reply == null ? "no reply" : String.valueOf(reply.getException())));
+            } else {
+                f.complete(null);
+            }
+            synchronized (RaftWritePath.this) {
+                readInFlight = null;
+                if (readNext != null) {
+                    sendRead();
+                }
+            }
+        });
+    }
+
+    @Override
     public boolean acceptsWrites() {
         org.apache.ratis.server.RaftServer.Division d = division();
         return d != null && d.getInfo().isLeader();

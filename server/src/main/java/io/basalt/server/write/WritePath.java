@@ -29,6 +29,20 @@ public interface WritePath extends AutoCloseable {
         return null;
     }
 
+    /** Whether this node is a replica of a Raft group (else standalone). */
+    default boolean replicated() {
+        return false;
+    }
+
+    /**
+     * Reads must be confirmed before they run (a replicated group): the future completes once this
+     * node is known to be the leader and has applied everything committed when it was requested.
+     * {@code null}: reads run at once (standalone).
+     */
+    default java.util.concurrent.CompletableFuture<Void> readBarrier() {
+        return null;
+    }
+
     /** {@code INFO replication} lines (role, leader, term, indexes). */
     default String replicationInfo() {
         return "role:master\r\nconnected_slaves:0\r\n";

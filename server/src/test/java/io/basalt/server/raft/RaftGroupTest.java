@@ -104,8 +104,15 @@ class RaftGroupTest {
             List<String> d1 = dump(store(nodes.get(0)));
             assertThat(dump(store(nodes.get(1)))).isEqualTo(d1);
             assertThat(dump(store(nodes.get(2)))).isEqualTo(d1);
-            assertThat(followers.get(1).lettuce().get("k:123")).isEqualTo("v123");
-            assertThat(followers.get(1).lettuce().get("tx")).isEqualTo("2");
+            // reads: linearizable on the leader; a follower redirects them unless the connection said READONLY
+            assertThat(w.get("k:123")).isEqualTo("v123");
+            try (RespConnection f = new RespConnection(followers.get(1).port())) {
+                assertThat(f.call("GET tx")).startsWith("-MOVED " + io.basalt.routing.slots.SlotHash.slot("tx".getBytes()) + " ");
+                assertThat(f.call("READONLY")).isEqualTo("+OK\r\n");
+                assertThat(f.call("GET tx")).isEqualTo("$1\r\n2\r\n");
+                assertThat(f.call("READWRITE")).isEqualTo("+OK\r\n");
+                assertThat(f.call("GET tx")).startsWith("-MOVED ");
+            }
 
             // stop the leader: the other two elect a new one, which has every acknowledged write
             nodes.remove(lead);

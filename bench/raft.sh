@@ -4,14 +4,15 @@
 # -c 1 -P 1 for latency; rps and p50/p99 (ms) per server and the Basalt/Redis throughput ratio.
 # Also measures failover: SIGKILL the leader, time until the first successful write.
 #
-#   bench/raft.sh                       N=200000 LEASE=no
+#   bench/raft.sh                       N=50000 LEASE=no UNSAFE_FLUSH=no
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 
-N="${N:-200000}"
+N="${N:-50000}"
 LEASE="${LEASE:-no}"
+UNSAFE_FLUSH="${UNSAFE_FLUSH:-no}"
 REDIS_PORT="${REDIS_PORT:-16630}"
 P=(16631 16632 16633)
 R=(16641 16642 16643)
@@ -37,7 +38,7 @@ REDIS_PID=$!
 PEERS="n1=127.0.0.1:${R[0]}:${P[0]},n2=127.0.0.1:${R[1]}:${P[1]},n3=127.0.0.1:${R[2]}:${P[2]}"
 for i in 0 1 2; do
   java -Xmx1g -jar "$SERVER_JAR" --id "n$((i + 1))" --group bench --peers "$PEERS" --dir "$DATA_DIR/n$((i + 1))" \
-    --set "raft-leader-lease=$LEASE" >"$DATA_DIR/n$((i + 1)).log" 2>&1 &
+    --set "raft-leader-lease=$LEASE" --set "raft-unsafe-flush=$UNSAFE_FLUSH" >"$DATA_DIR/n$((i + 1)).log" 2>&1 &
   PIDS[$i]=$!
 done
 wait_ping "$REDIS_PORT" "$REDIS_PID" 30 || die "redis-server did not start"
@@ -56,10 +57,12 @@ leader() {
 }
 L=$(leader) || die "no leader elected"
 LPORT=${P[$L]}
-log "leader: n$((L + 1)) on port $LPORT (leader lease: $LEASE)"
+log "leader: n$((L + 1)) on port $LPORT (leader lease: $LEASE, unsafe flush: $UNSAFE_FLUSH)"
 
-row() { # PORT CLIENTS PIPELINE TEST
-  redis-benchmark -p "$1" -n "$N" -c "$2" -P "$3" -r 100000 -t "$4" --csv 2>/dev/null | tail -1 \
+row() { # PORT CLIENTS PIPELINE TEST (one client: N/50 requests, it is a latency probe)
+  local n=$N
+  [ "$2" -gt 1 ] || n=$((N / 50))
+  redis-benchmark -p "$1" -n "$n" -c "$2" -P "$3" -r 100000 -t "$4" --csv 2>/dev/null | tail -1 \
     | python3 -c 'import csv, sys; r = next(csv.reader(sys.stdin)); print(r[1], r[4], r[6])'
 }
 printf '%-7s %3s %3s | %10s %6s %6s | %10s %6s %6s | %6s\n' test c P redis p50 p99 basalt p50 p99 ratio

@@ -73,6 +73,7 @@ public final class ServerConfig {
         add("raft-election-min-ms", Kind.INT, "300", false, 50, 60_000);
         add("raft-election-max-ms", Kind.INT, "600", false, 100, 120_000);
         add("raft-leader-lease", Kind.BOOL, "no", false);
+        add("raft-unsafe-flush", Kind.BOOL, "no", false);
         add("appendfsync", Kind.ENUM, "everysec", true, 0, 0, "always", "everysec", "no");
         add("hz", Kind.INT, "10", false, 1, 500);
         add("databases", Kind.INT, "1", false, 1, 1);

@@ -19,7 +19,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
  * the peers with their Raft and RESP addresses, and the Ratis properties Basalt runs with.
  */
 public record RaftSettings(String id, String groupName, List<Peer> peers, long electionMinMs, long electionMaxMs,
-        boolean leaderLease) {
+        boolean leaderLease, boolean unsafeFlush) {
 
     /** One member: Raft address (host:port) and the RESP address clients are redirected to. */
     public record Peer(String id, String host, int raftPort, int respPort) {}
@@ -68,6 +68,10 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
         // no snapshots yet: keep the whole log (replay after a crash needs it)
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, false);
+        // no commit-index metadata entries: they would double the log writes (and fsyncs)
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
+        // default: a replica syncs its log to disk before it counts towards the quorum
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, unsafeFlush);
         return props;
     }
 }

@@ -68,6 +68,11 @@ public final class RaftWritePath implements WritePath {
     static final class Pending {
         private final Map<Long, Batch> byTicket = new ConcurrentHashMap<>();
         private final AtomicInteger inFlight = new AtomicInteger();
+        /**
+         * At most this many batches in flight: while they replicate, new writes queue up and go as
+         * one entry next (group commit) — the lever that turns one fsync per write into one per batch.
+         */
+        final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
 
         long add(Batch b) {
             long t;
@@ -82,12 +87,15 @@ public final class RaftWritePath implements WritePath {
             Batch b = byTicket.remove(ticket);
             if (b != null) {
                 inFlight.decrementAndGet();
+                slots.release();
             }
             return b;
         }
     }
 
     private record Queued(Proposal proposal, Completion completion) {}
+
+    static final int MAX_IN_FLIGHT = 2;
 
     private final RaftServer server;
     private final RaftSettings settings;
@@ -227,6 +235,8 @@ public final class RaftWritePath implements WritePath {
         sb.append("raft_term:").append(info.getCurrentTerm()).append("\r\n");
         sb.append("raft_commit_index:").append(d.getRaftLog().getLastCommittedIndex()).append("\r\n");
         sb.append("raft_applied_index:").append(info.getLastAppliedIndex()).append("\r\n");
+        sb.append("raft_batches_sent:").append(batchesSent.sum()).append("\r\n");
+        sb.append("raft_writes_sent:").append(writesSent.sum()).append("\r\n");
         if (info.isLeader()) {
             long[] match = info.getFollowerMatchIndices();
             long commit = d.getRaftLog().getLastCommittedIndex();
@@ -256,6 +266,9 @@ public final class RaftWritePath implements WritePath {
                 if (first == null) {
                     continue;
                 }
+                // wait for a free slot, so that what arrives meanwhile joins this batch
+                pending.slots.acquire();
+                pending.slots.release();
                 drained.add(first);
                 queue.drainTo(drained, Math.max(0, maxBatch.getAsInt() - 1));
                 List<Proposal> ps = new ArrayList<>();
@@ -303,11 +316,17 @@ public final class RaftWritePath implements WritePath {
         send(new ArrayList<>(List.of(unguarded)), new ArrayList<>(List.of(q.completion())));
     }
 
+    private final java.util.concurrent.atomic.LongAdder batchesSent = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder writesSent = new java.util.concurrent.atomic.LongAdder();
+
     private void send(List<Proposal> ps, List<Completion> cs) {
         if (ps.isEmpty()) {
             return;
         }
+        batchesSent.increment();
+        writesSent.add(ps.size());
         Batch b = new Batch(ps, cs);
+        pending.slots.acquireUninterruptibly();
         long ticket = pending.add(b);
         Message m = Message.valueOf(ByteString.copyFrom(Proposal.encodeBatch(ticket, ps)));
         client.async().send(m).whenComplete((RaftClientReply reply, Throwable error) -> {

@@ -32,6 +32,7 @@ public final class CommandTable {
             ScriptingCommandSpecs.functions(),
             PubSubCommandSpecs.all(),
             ClusterCommandSpecs.all(),
+            BasaltCommandSpecs.all(),
             StreamCommandSpecs.all(),
             List.of()));
 

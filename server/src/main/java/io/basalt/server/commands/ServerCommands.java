@@ -30,6 +30,7 @@ public final class ServerCommands {
         r.read("lastsave", ctx -> Reply.integer(ctx.node().startMs() / 1000));
         r.read("info", ctx -> new Reply.Verbatim("txt", Info.render(ctx).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         r.read("shutdown", ServerCommands::shutdown);
+        r.read("basalt|raft", ServerCommands::raft);
         r.read("config|get", ServerCommands::configGet);
         r.read("config|set", ServerCommands::configSet);
         r.read("config|resetstat", ctx -> {
@@ -70,6 +71,58 @@ public final class ServerCommands {
         validateFlush(ctx.args(), null);
         ctx.keyspace().deleteEverything();
         return Reply.OK;
+    }
+
+    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort | REMOVE id. */
+    static Reply raft(CommandContext ctx) {
+        Args a = ctx.args();
+        if (!(ctx.node().writePath() instanceof io.basalt.server.raft.RaftWritePath raft)) {
+            throw new RedisException("ERR this node is not part of a Raft group (start it with --peers)");
+        }
+        String op = a.string(2).toUpperCase(java.util.Locale.ROOT);
+        try {
+            switch (op) {
+                case "STATUS" -> {
+                    if (a.size() != 3) {
+                        throw Errors.syntax();
+                    }
+                    StringBuilder sb = new StringBuilder(raft.replicationInfo());
+                    raft.members().forEach((id, resp) -> sb.append("member:").append(id).append(',').append(resp).append("\r\n"));
+                    return new Reply.Verbatim("txt", sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                case "TRANSFER" -> {
+                    if (a.size() != 4) {
+                        throw Errors.syntax();
+                    }
+                    raft.transferLeadership(a.string(3));
+                    return Reply.OK;
+                }
+                case "ADD" -> {
+                    if (a.size() != 5) {
+                        throw Errors.syntax();
+                    }
+                    java.util.List<io.basalt.server.raft.RaftSettings.Peer> p;
+                    try {
+                        p = io.basalt.server.raft.RaftSettings.parsePeers(a.string(3) + "=" + a.string(4));
+                    } catch (IllegalArgumentException e) {
+                        throw new RedisException("ERR " + e.getMessage());
+                    }
+                    raft.addMember(p.get(0));
+                    return Reply.OK;
+                }
+                case "REMOVE" -> {
+                    if (a.size() != 4) {
+                        throw Errors.syntax();
+                    }
+                    raft.removeMember(a.string(3));
+                    return Reply.OK;
+                }
+                default -> throw new RedisException("ERR unknown BASALT RAFT operation '" + a.string(2)
+                        + "'. Use STATUS, TRANSFER, ADD or REMOVE.");
+            }
+        } catch (java.io.IOException e) {
+            throw new RedisException("ERR " + String.valueOf(e.getMessage()).replace("\r", " ").replace("\n", " "));
+        }
     }
 
     static Reply shutdown(CommandContext ctx) {

@@ -50,11 +50,20 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
     public RaftGroup group() {
         List<RaftPeer> rp = new ArrayList<>();
         for (Peer p : peers) {
-            rp.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.host() + ":" + p.raftPort())
-                    .setClientAddress(p.host() + ":" + p.raftPort()).build());
+            rp.add(peer(p));
         }
         UUID gid = UUID.nameUUIDFromBytes(("basalt-group:" + groupName).getBytes(StandardCharsets.UTF_8));
         return RaftGroup.valueOf(RaftGroupId.valueOf(gid), rp);
+    }
+
+    /**
+     * A member as Ratis knows it. The RESP address rides in the peer's client address (unused by
+     * Ratis's Netty transport), so every replica learns it from the group configuration, also for
+     * members added later.
+     */
+    static RaftPeer peer(Peer p) {
+        return RaftPeer.newBuilder().setId(p.id()).setAddress(p.host() + ":" + p.raftPort())
+                .setClientAddress(p.host() + ":" + p.respPort()).build();
     }
 
     RaftProperties properties() {
@@ -64,6 +73,9 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, RaftWritePath.ms(electionMinMs));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, RaftWritePath.ms(electionMaxMs));
         RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // a replica that cannot win (a new member not yet added, one back from a partition) asks
+        // first, so it does not depose a healthy leader by bumping the term
+        RaftServerConfigKeys.LeaderElection.setPreVote(props, true);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, leaderLease);
         // no snapshots yet: keep the whole log (replay after a crash needs it)
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);

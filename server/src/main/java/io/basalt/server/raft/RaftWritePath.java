@@ -99,6 +99,7 @@ public final class RaftWritePath implements WritePath {
 
     private final RaftServer server;
     private final RaftSettings settings;
+    private final org.apache.ratis.protocol.RaftGroupId groupId;
     private final RaftClient client;
     private final Pending pending = new Pending();
     private final Store store;
@@ -115,6 +116,7 @@ public final class RaftWritePath implements WritePath {
         this.clock = clock;
         this.maxBatch = maxBatch;
         RaftGroup group = settings.group();
+        this.groupId = group.getGroupId();
         RaftProperties props = settings.properties();
         RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
         BasaltStateMachine sm = new BasaltStateMachine(store, applier, pending);
@@ -142,7 +144,7 @@ public final class RaftWritePath implements WritePath {
 
     private org.apache.ratis.server.RaftServer.Division division() {
         try {
-            return server.getDivision(settings.group().getGroupId());
+            return server.getDivision(groupId);
         } catch (IOException e) {
             return null;
         }
@@ -204,12 +206,8 @@ public final class RaftWritePath implements WritePath {
         if (leader == null) {
             return null;
         }
-        for (RaftSettings.Peer p : settings.peers()) {
-            if (p.id().equals(leader.toString())) {
-                return p.host() + ":" + p.respPort();
-            }
-        }
-        return null;
+        org.apache.ratis.protocol.RaftPeer peer = d.getRaftConf().getPeer(leader);
+        return peer == null ? null : peer.getClientAddress();
     }
 
     @Override
@@ -340,6 +338,59 @@ public final class RaftWritePath implements WritePath {
                 }
             }
         });
+    }
+
+    // ---- membership (BASALT RAFT …) ----------------------------------------------------------
+
+    /** The group's current members: id → RESP address. */
+    public Map<String, String> members() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        org.apache.ratis.server.RaftServer.Division d = division();
+        if (d != null) {
+            for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers()) {
+                out.put(p.getId().toString(), p.getClientAddress());
+            }
+        }
+        return out;
+    }
+
+    /** Makes {@code id} the leader (it must be a member and caught up). Throws with Ratis's reason. */
+    public void transferLeadership(String id) throws IOException {
+        RaftClientReply r = client.admin().transferLeadership(RaftPeerId.valueOf(id), 10_000);
+        if (!r.isSuccess()) {
+            throw new IOException(String.valueOf(r.getException()));
+        }
+    }
+
+    /** Adds a member (its server must be running with this group); it catches up from the leader. */
+    public void addMember(RaftSettings.Peer peer) throws IOException {
+        List<org.apache.ratis.protocol.RaftPeer> peers = currentPeers();
+        peers.removeIf(p -> p.getId().toString().equals(peer.id()));
+        peers.add(RaftSettings.peer(peer));
+        setConfiguration(peers);
+    }
+
+    public void removeMember(String id) throws IOException {
+        List<org.apache.ratis.protocol.RaftPeer> peers = currentPeers();
+        if (!peers.removeIf(p -> p.getId().toString().equals(id))) {
+            throw new IOException("no member " + id);
+        }
+        setConfiguration(peers);
+    }
+
+    private List<org.apache.ratis.protocol.RaftPeer> currentPeers() throws IOException {
+        org.apache.ratis.server.RaftServer.Division d = division();
+        if (d == null) {
+            throw new IOException("group not started");
+        }
+        return new ArrayList<>(d.getRaftConf().getCurrentPeers());
+    }
+
+    private void setConfiguration(List<org.apache.ratis.protocol.RaftPeer> peers) throws IOException {
+        RaftClientReply r = client.admin().setConfiguration(peers);
+        if (!r.isSuccess()) {
+            throw new IOException(String.valueOf(r.getException()));
+        }
     }
 
     @Override

@@ -130,4 +130,63 @@ class RaftGroupTest {
             }
         }
     }
+
+    @Test
+    void membershipChangesAndLeadershipTransfer() throws Exception {
+        int[] resp = {freePort(), freePort(), freePort(), freePort()};
+        int[] raft = {freePort(), freePort(), freePort(), freePort()};
+        StringBuilder three = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            three.append(i > 0 ? "," : "").append("n").append(i + 1).append("=127.0.0.1:").append(raft[i]).append(':').append(resp[i]);
+        }
+        String four = three + ",n4=127.0.0.1:" + raft[3] + ":" + resp[3];
+        List<TestServer> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                nodes.add(new TestServer(Map.of("raft-id", "n" + (i + 1), "raft-peers", three.toString(), "port",
+                        Integer.toString(resp[i]), "raft-election-min-ms", "150", "raft-election-max-ms", "300")));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> leader(nodes) != null);
+            TestServer lead = leader(nodes);
+            RedisCommands<String, String> w = lead.lettuce();
+            for (int i = 0; i < 100; i++) {
+                w.set("m:" + i, "v" + i);
+            }
+            // a new replica, started knowing the group with itself in it, joins and catches up from the log
+            TestServer n4 = new TestServer(Map.of("raft-id", "n4", "raft-peers", four, "port", Integer.toString(resp[3]),
+                    "raft-election-min-ms", "150", "raft-election-max-ms", "300"));
+            nodes.add(n4);
+            try (RespConnection admin = new RespConnection(lead.port())) {
+                assertThat(admin.call("BASALT RAFT ADD n4 127.0.0.1:" + raft[3] + ":" + resp[3])).isEqualTo("+OK\r\n");
+                assertThat(admin.call("BASALT RAFT STATUS")).contains("member:n4,127.0.0.1:" + resp[3]);
+                assertThat(admin.call("BASALT RAFT BOGUS")).startsWith("-ERR unknown BASALT RAFT operation");
+            }
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "OK".equals(leader(nodes).lettuce().set("after-add", "1")));
+            TestServer now = leader(nodes);
+            await().atMost(Duration.ofSeconds(20)).until(() -> store(n4).applied()[1] == store(now).applied()[1]);
+            assertThat(dump(store(n4))).isEqualTo(dump(store(now)));
+            lead = now;
+
+            // leadership moves where it is asked to, and writes follow it
+            try (RespConnection admin = new RespConnection(lead.port())) {
+                assertThat(admin.call("BASALT RAFT TRANSFER n4")).isEqualTo("+OK\r\n");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> n4.server().node().writePath().acceptsWrites());
+            final TestServer oldLeader = lead;
+            try (RespConnection old = new RespConnection(oldLeader.port())) {
+                assertThat(old.call("SET x 1")).endsWith(" 127.0.0.1:" + resp[3] + "\r\n");
+            }
+            // remove the old leader; the group of three goes on
+            String oldId = "n" + (nodes.indexOf(oldLeader) + 1);
+            try (RespConnection admin = new RespConnection(n4.port())) {
+                assertThat(admin.call("BASALT RAFT REMOVE " + oldId)).isEqualTo("+OK\r\n");
+                assertThat(admin.call("BASALT RAFT STATUS")).doesNotContain("member:" + oldId + ",");
+                assertThat(admin.call("SET after-remove 1")).isEqualTo("+OK\r\n");
+            }
+        } finally {
+            for (TestServer s : nodes) {
+                s.close();
+            }
+        }
+    }
 }

@@ -95,7 +95,7 @@ public final class RaftWritePath implements WritePath {
 
     private record Queued(Proposal proposal, Completion completion) {}
 
-    static final int MAX_IN_FLIGHT = 2;
+    static final int MAX_IN_FLIGHT = Integer.getInteger("basalt.raft.inflight", 2);
 
     private final RaftServer server;
     private final RaftSettings settings;

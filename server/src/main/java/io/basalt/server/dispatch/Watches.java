@@ -46,7 +46,13 @@ public final class Watches {
     /** Adds {@code key} to {@code w}; {@code expireAt} as in {@link Watch#keys}. Register before reading the key. */
     public void watch(Watch w, byte[] key) {
         ByteKey k = new ByteKey(key);
-        byKey.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(w);
+        // add inside the map's atomic update: an unwatch that empties and drops the key's set at
+        // the same moment must not leave this watch in a set the map no longer holds
+        byKey.compute(k, (x, set) -> {
+            Set<Watch> ws = set != null ? set : ConcurrentHashMap.newKeySet();
+            ws.add(w);
+            return ws;
+        });
         all.add(w);
         w.keys.putIfAbsent(k, -1L);
     }

@@ -94,6 +94,15 @@ public final class Applier {
             batch.commit(sync);
             modifiedKeys = modified;
             modifiedBy = batch.modifiedBy();
+            if (watches != null && watches.active()) {
+                // again after the commit: a WATCH registered between a change's report above and
+                // this commit read the old value, so it must be dirtied too (an EXEC later in this
+                // batch was covered by the report above)
+                watches.modified(modified, 0);
+                if (batch.flushes() > 0) {
+                    watches.flushed();
+                }
+            }
         } catch (StorageException e) {
             log.error("batch commit failed; {} commands not applied", proposals.size(), e);
             Reply err = Reply.error("ERR storage error: " + e.getMessage());

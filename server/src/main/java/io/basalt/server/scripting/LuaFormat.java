@@ -37,7 +37,6 @@ final class LuaFormat {
     /** {@code string.format} with C printf semantics for d i u c x X o e E f g G q s %. */
     static LuaString format(Varargs args) {
         LuaString fmt = args.checkstring(1);
-        StringBuilder out = new StringBuilder();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         int arg = 1;
         int n = fmt.length();

@@ -1,6 +1,5 @@
 package io.basalt.server.scripting;
 
-import io.basalt.routing.commands.CommandSpec;
 import io.basalt.server.dispatch.CommandRunner;
 import io.basalt.server.resp.RedisException;
 import io.basalt.server.resp.Reply;
@@ -549,16 +548,12 @@ public final class LuaScripts {
             String name = args.optjstring(2, "=(load)");
             try {
                 Prototype p = LuaC.instance.compile(new ByteArrayInputStream(code), name);
-                LuaValue env = currentEnv();
+                LuaValue env = newEnv();
                 return new LuaClosure(p, env);
             } catch (LuaError | IOException e) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(oneLine(e.getMessage())));
             }
         }
-    }
-
-    private LuaValue currentEnv() {
-        return newEnv();
     }
 
     /**
@@ -836,21 +831,5 @@ public final class LuaScripts {
             throw new CallError("ERR Function already exists in the library");
         }
         functions.put(name, new Function(name, callback, description, List.copyOf(flags)));
-    }
-
-    /** Used by the RESP side to find a command's spec (kept here to keep RedisLib free of routing). */
-    static CommandSpec resolve(CommandRunner runner, List<byte[]> argv, CommandRunner.Mode mode) {
-        return runner.resolve(argv, mode);
-    }
-
-    static List<byte[]> list(LuaTable t) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 1; ; i++) {
-            LuaValue v = t.rawget(i);
-            if (v.isnil()) {
-                return out;
-            }
-            out.add(v.tojstring().getBytes(StandardCharsets.UTF_8));
-        }
     }
 }

@@ -19,9 +19,9 @@ final class ClientInfo {
                 + " age=" + Math.max(0, (nowMs - s.createdMs()) / 1000)
                 + " idle=" + Math.max(0, (nowMs - s.lastInteractionMs()) / 1000)
                 + " flags=" + flags(s)
-                + " db=0 sub=" + s.subscriptions(io.basalt.server.net.PubSub.Kind.CHANNEL).size()
-                + " psub=" + s.subscriptions(io.basalt.server.net.PubSub.Kind.PATTERN).size()
-                + " ssub=" + s.subscriptions(io.basalt.server.net.PubSub.Kind.SHARD).size()
+                + " db=0 sub=" + s.subscriptionCount(io.basalt.server.net.PubSub.Kind.CHANNEL)
+                + " psub=" + s.subscriptionCount(io.basalt.server.net.PubSub.Kind.PATTERN)
+                + " ssub=" + s.subscriptionCount(io.basalt.server.net.PubSub.Kind.SHARD)
                 + " multi=" + s.queuedCount() + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
                 + " tot-mem=0 events=r cmd=" + s.lastCommand()
                 + " user=" + s.user()

@@ -129,7 +129,7 @@ public final class FunctionCommands {
     private static Map<String, LuaScripts.Library> loaded(LuaScripts scripts, Keyspace ks) {
         Map<String, LuaScripts.Library> out = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : ks.records(PREFIX).entrySet()) {
-            out.put(e.getKey(), scripts.library(e.getValue()));
+            out.put(e.getKey(), scripts.stored(e.getKey(), e.getValue()));
         }
         return out;
     }

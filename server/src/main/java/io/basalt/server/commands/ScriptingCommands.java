@@ -125,9 +125,14 @@ public final class ScriptingCommands {
 
         @Override
         public Proposal proposal(String name, List<byte[]> argv, long nowMs, long seed, CommandContext ctx) {
+            byte[] body = ctx.node().scripts().body(new String(argv.get(1), StandardCharsets.UTF_8));
+            if (body == null) {
+                // flushed by another connection since validate: apply replies NOSCRIPT
+                return new Proposal(name, argv, nowMs, seed);
+            }
             List<byte[]> args = new ArrayList<>(argv);
             args.set(0, evalName.toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
-            args.set(1, ctx.node().scripts().body(new String(argv.get(1), StandardCharsets.UTF_8)));
+            args.set(1, body);
             return new Proposal(evalName, args, nowMs, seed);
         }
     }

@@ -170,8 +170,17 @@ public final class ClientSession {
         return subscriptions.computeIfAbsent(kind, k -> new java.util.LinkedHashSet<>());
     }
 
+    /** How many subscriptions of {@code kind} (CLIENT LIST, from any thread: creates nothing). */
+    public int subscriptionCount(io.basalt.server.net.PubSub.Kind kind) {
+        java.util.Set<io.basalt.server.util.ByteKey> s = subscriptions.get(kind);
+        return s == null ? 0 : s.size();
+    }
+
     /** Whether the connection is in subscribed mode (RESP2 then refuses most commands). */
     public boolean subscribed() {
+        if (subscriptions.isEmpty()) {
+            return false; // checked for every command of a RESP2 connection: no iterator when never subscribed
+        }
         for (java.util.Set<io.basalt.server.util.ByteKey> s : subscriptions.values()) {
             if (!s.isEmpty()) {
                 return true;

@@ -687,6 +687,21 @@ public final class LuaScripts {
         return !n.isEmpty() && n.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '_');
     }
 
+    private final Map<String, Library> byName = new ConcurrentHashMap<>();
+
+    /**
+     * The stored library {@code name} with {@code code}, as FCALL and FUNCTION LIST read it on every
+     * call: reused while the stored code is unchanged (a byte comparison, no hashing).
+     */
+    public Library stored(String name, byte[] code) {
+        Library lib = byName.get(name);
+        if (lib == null || !java.util.Arrays.equals(lib.code(), code)) {
+            lib = library(code);
+            byName.put(name, lib);
+        }
+        return lib;
+    }
+
     /** Loads a library (its code runs once, registering functions); cached by code. Throws Redis's errors. */
     public Library library(byte[] code) {
         String sha = sha1hex(code);

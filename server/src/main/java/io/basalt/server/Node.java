@@ -79,7 +79,8 @@ public final class Node implements AutoCloseable {
             io.basalt.server.raft.RaftSettings rs = new io.basalt.server.raft.RaftSettings(config.get("raft-id"),
                     config.get("raft-group"), io.basalt.server.raft.RaftSettings.parsePeers(config.get("raft-peers")),
                     config.getLong("raft-election-min-ms"), config.getLong("raft-election-max-ms"),
-                    "yes".equals(config.get("raft-leader-lease")), "yes".equals(config.get("raft-unsafe-flush")));
+                    "yes".equals(config.get("raft-leader-lease")), "yes".equals(config.get("raft-unsafe-flush")),
+                    config.getLong("raft-snapshot-entries"), config.getLong("raft-log-segment-bytes"));
             try {
                 this.writePath = new io.basalt.server.raft.RaftWritePath(rs, Path.of(config.get("dir"), "raft"), store, applier,
                         clock, () -> config.getInt("apply-max-batch"));

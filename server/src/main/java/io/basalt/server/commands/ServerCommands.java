@@ -73,7 +73,7 @@ public final class ServerCommands {
         return Reply.OK;
     }
 
-    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort | REMOVE id. */
+    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort | REMOVE id | SNAPSHOT. */
     static Reply raft(CommandContext ctx) {
         Args a = ctx.args();
         if (!(ctx.node().writePath() instanceof io.basalt.server.raft.RaftWritePath raft)) {
@@ -117,8 +117,14 @@ public final class ServerCommands {
                     raft.removeMember(a.string(3));
                     return Reply.OK;
                 }
+                case "SNAPSHOT" -> {
+                    if (a.size() != 3) {
+                        throw Errors.syntax();
+                    }
+                    return Reply.integer(raft.snapshot());
+                }
                 default -> throw new RedisException("ERR unknown BASALT RAFT operation '" + a.string(2)
-                        + "'. Use STATUS, TRANSFER, ADD or REMOVE.");
+                        + "'. Use STATUS, TRANSFER, ADD, REMOVE or SNAPSHOT.");
             }
         } catch (java.io.IOException e) {
             throw new RedisException("ERR " + String.valueOf(e.getMessage()).replace("\r", " ").replace("\n", " "));

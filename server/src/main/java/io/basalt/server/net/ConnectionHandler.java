@@ -276,7 +276,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return null; // standalone
         }
         if (!node.writePath().acceptsWrites()) {
-            return session.readonly() ? null : redirect(r.spec(), argv);
+            return session.readonly() && node.writePath().servesLocalReads() ? null : redirect(r.spec(), argv);
         }
         if (consumed + 1 <= readsFailedUpTo) {
             Reply moved = redirect(r.spec(), argv);

@@ -6,6 +6,7 @@ import io.basalt.server.write.Applier;
 import io.basalt.server.write.Proposal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -16,7 +17,6 @@ import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 
 /**
  * The replicated state machine of one group: every replica applies the committed log entries, in
@@ -29,10 +29,15 @@ import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
  * objects and hands their replies back. Other replicas decode the entry.
  */
 final class BasaltStateMachine extends BaseStateMachine {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BasaltStateMachine.class);
     private final Store store;
     private final Applier applier;
     private final RaftWritePath.Pending pending;
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final CheckpointStorage storage = new CheckpointStorage();
+    /** Set while a received snapshot is being loaded: the store is incomplete, follower reads must wait. */
+    private volatile boolean loading;
+    final java.util.concurrent.atomic.LongAdder snapshotsTaken = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder snapshotsLoaded = new java.util.concurrent.atomic.LongAdder();
 
     BasaltStateMachine(Store store, Applier applier, RaftWritePath.Pending pending) {
         this.store = store;
@@ -44,15 +49,96 @@ final class BasaltStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
-        long[] applied = store.applied();
-        if (applied[1] > 0) {
-            updateLastAppliedTermIndex(applied[0], applied[1]);
-        }
+        getLifeCycle().startAndTransition(() -> {
+            loadNewerSnapshot();
+            long[] applied = store.applied();
+            if (applied[1] > 0) {
+                updateLastAppliedTermIndex(applied[0], applied[1]);
+            }
+        }, IOException.class);
+    }
+
+    /** Ratis pauses us before it moves a received snapshot into place. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
     }
 
     @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
+    public CheckpointStorage getStateMachineStorage() {
         return storage;
+    }
+
+    boolean loading() {
+        return loading;
+    }
+
+    /**
+     * After Ratis installed a snapshot received from the leader (it paused us first): load it into
+     * the store and resume from its position.
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        loadNewerSnapshot();
+        long[] applied = store.applied();
+        updateLastAppliedTermIndex(applied[0], applied[1]);
+        if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+        }
+    }
+
+    /**
+     * Loads the newest snapshot if the store is behind it (a snapshot received from the leader) or a
+     * previous load was cut short by a crash. The received files stay as this replica's snapshot
+     * until its own later snapshots replace them.
+     */
+    private void loadNewerSnapshot() throws IOException {
+        CheckpointStorage.Snapshot s = storage.latest();
+        if (s == null) {
+            return;
+        }
+        long[] applied = store.applied();
+        if (applied[1] >= s.index() && !store.loadInterrupted()) {
+            return;
+        }
+        log.info("loading snapshot {} (store at index {})", s.dir().getFileName(), applied[1]);
+        loading = true;
+        try {
+            store.load(s.dir(), s.term(), s.index());
+            snapshotsLoaded.increment();
+        } finally {
+            loading = false;
+        }
+        log.info("loaded snapshot at index {}", s.index());
+    }
+
+    /**
+     * A snapshot of everything applied so far: the store records the position (entries without data,
+     * like configuration changes, also move it), then a RocksDB checkpoint. Runs on Ratis's apply
+     * thread, so no entry applies meanwhile. Ratis purges the log up to the returned index.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() <= 0) {
+            return -1;
+        }
+        CheckpointStorage.Snapshot latest = storage.latest();
+        if (latest != null && latest.index() >= last.getIndex()) {
+            return latest.index();
+        }
+        long[] applied = store.applied();
+        if (applied[1] < last.getIndex()) {
+            store.markApplied(last.getTerm(), last.getIndex());
+        }
+        Path tmp = storage.scratch();
+        store.checkpoint(tmp);
+        storage.publish(tmp, storage.target(last.getTerm(), last.getIndex()));
+        storage.cleanupOldSnapshots(null);
+        snapshotsTaken.increment();
+        return last.getIndex();
     }
 
     /** Read barriers: Ratis calls this once the read index is confirmed and applied here. */

@@ -19,7 +19,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
  * the peers with their Raft and RESP addresses, and the Ratis properties Basalt runs with.
  */
 public record RaftSettings(String id, String groupName, List<Peer> peers, long electionMinMs, long electionMaxMs,
-        boolean leaderLease, boolean unsafeFlush) {
+        boolean leaderLease, boolean unsafeFlush, long snapshotEntries, long segmentBytes) {
 
     /** One member: Raft address (host:port) and the RESP address clients are redirected to. */
     public record Peer(String id, String host, int raftPort, int respPort) {}
@@ -77,9 +77,17 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
         // first, so it does not depose a healthy leader by bumping the term
         RaftServerConfigKeys.LeaderElection.setPreVote(props, true);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, leaderLease);
-        // no snapshots yet: keep the whole log (replay after a crash needs it)
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, false);
+        // a snapshot (RocksDB checkpoint) every snapshotEntries applied entries; the log is purged up
+        // to it, whole segments at a time (replay after a crash starts at the store's applied index,
+        // which is never below the newest snapshot)
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, snapshotEntries > 0);
+        if (snapshotEntries > 0) {
+            RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, snapshotEntries);
+        }
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.max(1, Math.min(1024, snapshotEntries / 4)));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, org.apache.ratis.util.SizeInBytes.valueOf(segmentBytes));
         // no commit-index metadata entries: they would double the log writes (and fsyncs)
         RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
         // default: a replica syncs its log to disk before it counts towards the quorum

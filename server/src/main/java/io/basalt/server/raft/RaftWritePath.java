@@ -107,6 +107,7 @@ public final class RaftWritePath implements WritePath {
     private final IntSupplier maxBatch;
     private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     private final Thread sender;
+    private final BasaltStateMachine stateMachine;
     private volatile boolean running = true;
 
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
@@ -120,6 +121,7 @@ public final class RaftWritePath implements WritePath {
         RaftProperties props = settings.properties();
         RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
         BasaltStateMachine sm = new BasaltStateMachine(store, applier, pending);
+        this.stateMachine = sm;
         // a restarted replica recovers its log; a new one formats its storage
         boolean existing = java.nio.file.Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
         server = RaftServer.newBuilder()
@@ -153,6 +155,11 @@ public final class RaftWritePath implements WritePath {
     @Override
     public boolean replicated() {
         return true;
+    }
+
+    @Override
+    public boolean servesLocalReads() {
+        return !stateMachine.loading();
     }
 
     private java.util.concurrent.CompletableFuture<Void> readInFlight;
@@ -233,6 +240,11 @@ public final class RaftWritePath implements WritePath {
         sb.append("raft_term:").append(info.getCurrentTerm()).append("\r\n");
         sb.append("raft_commit_index:").append(d.getRaftLog().getLastCommittedIndex()).append("\r\n");
         sb.append("raft_applied_index:").append(info.getLastAppliedIndex()).append("\r\n");
+        org.apache.ratis.statemachine.SnapshotInfo snap = stateMachine.getLatestSnapshot();
+        sb.append("raft_snapshot_index:").append(snap == null ? 0 : snap.getIndex()).append("\r\n");
+        sb.append("raft_log_start_index:").append(d.getRaftLog().getStartIndex()).append("\r\n");
+        sb.append("raft_snapshots_taken:").append(stateMachine.snapshotsTaken.sum()).append("\r\n");
+        sb.append("raft_snapshots_loaded:").append(stateMachine.snapshotsLoaded.sum()).append("\r\n");
         sb.append("raft_batches_sent:").append(batchesSent.sum()).append("\r\n");
         sb.append("raft_writes_sent:").append(writesSent.sum()).append("\r\n");
         if (info.isLeader()) {
@@ -352,6 +364,15 @@ public final class RaftWritePath implements WritePath {
             }
         }
         return out;
+    }
+
+    /** Takes a snapshot of this replica now (the log is then purged up to it); returns its index. */
+    public long snapshot() throws IOException {
+        RaftClientReply r = client.getSnapshotManagementApi(RaftPeerId.valueOf(settings.id())).create(true, 30_000);
+        if (!r.isSuccess()) {
+            throw new IOException(String.valueOf(r.getException()));
+        }
+        return r.getLogIndex();
     }
 
     /** Makes {@code id} the leader (it must be a member and caught up). Throws with Ratis's reason. */

@@ -30,6 +30,14 @@ public interface WritePath extends AutoCloseable {
     }
 
     /** Whether this node is a replica of a Raft group (else standalone). */
+    /**
+     * Whether this replica's own state may serve reads (follower reads after READONLY): not while it
+     * loads a snapshot received from the leader.
+     */
+    default boolean servesLocalReads() {
+        return true;
+    }
+
     default boolean replicated() {
         return false;
     }

@@ -189,4 +189,104 @@ class RaftGroupTest {
             }
         }
     }
+
+    private static long infoField(TestServer n, String field) {
+        for (String line : n.server().node().writePath().replicationInfo().split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + field);
+    }
+
+    @Test
+    void laggingFollowerCatchesUpFromASnapshotAfterTheLogIsPurged() throws Exception {
+        int[] resp = {freePort(), freePort(), freePort()};
+        String peers = "n1=127.0.0.1:" + freePort() + ":" + resp[0] + ",n2=127.0.0.1:" + freePort() + ":" + resp[1]
+                + ",n3=127.0.0.1:" + freePort() + ":" + resp[2];
+        List<TestServer> nodes = new ArrayList<>();
+        java.nio.file.Path stoppedDir = null;
+        try {
+            java.util.function.IntFunction<Map<String, String>> cfg = i -> Map.of("raft-id", "n" + (i + 1), "raft-peers",
+                    peers, "port", Integer.toString(resp[i]), "raft-election-min-ms", "150", "raft-election-max-ms", "300",
+                    "raft-snapshot-entries", "40", "raft-log-segment-bytes", "16384");
+            for (int i = 0; i < 3; i++) {
+                nodes.add(new TestServer(cfg.apply(i)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> leader(nodes) != null);
+            TestServer lead = leader(nodes);
+            RedisCommands<String, String> w = lead.lettuce();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(w.set("ready", "1")));
+            for (int i = 0; i < 50; i++) {
+                w.set("before:" + i, "v" + i);
+            }
+            // stop a follower, keeping its data; the others go on with many small entries
+            TestServer f = nodes.stream().filter(n -> n != lead).findFirst().orElseThrow();
+            int fi = nodes.indexOf(f);
+            long fAppliedAtStop = store(f).applied()[1];
+            stoppedDir = f.dir();
+            f.stop();
+            nodes.set(fi, null);
+            String big = "x".repeat(2000);
+            for (int i = 0; i < 400; i++) {
+                w.set("during:" + i, big + i); // one entry each: the log outgrows several 16 KB segments
+                if (i % 50 == 0) {
+                    w.hset("h", "f" + i, "v" + i);
+                    w.incr("counter");
+                }
+            }
+            w.del("before:0");
+            // snapshots were taken and the log purged past what the stopped follower has
+            await().atMost(Duration.ofSeconds(20)).until(() -> infoField(lead, "raft_log_start_index") > fAppliedAtStop + 1);
+            assertThat(infoField(lead, "raft_snapshots_taken")).isPositive();
+            assertThat(java.nio.file.Files.list(lead.dir().resolve("raft")).count()).isPositive();
+
+            // the follower comes back: the leader no longer has the entries it misses, so it sends a snapshot
+            TestServer back = new TestServer(stoppedDir, cfg.apply(fi));
+            nodes.set(fi, back);
+            await().atMost(Duration.ofSeconds(30)).until(() -> store(back).applied()[1] >= store(lead).applied()[1]
+                    && infoField(back, "raft_snapshots_loaded") > 0);
+            w.set("after", "1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                long a = store(lead).applied()[1];
+                return nodes.stream().allMatch(n -> store(n).applied()[1] == a);
+            });
+            List<String> d = dump(store(lead));
+            for (TestServer n : nodes) {
+                assertThat(dump(store(n))).isEqualTo(d);
+            }
+            try (RespConnection c = new RespConnection(back.port())) {
+                assertThat(c.call("READONLY")).isEqualTo("+OK\r\n");
+                assertThat(c.call("GET during:399")).isEqualTo("$2003\r\n" + big + "399\r\n");
+                assertThat(c.call("EXISTS before:0")).isEqualTo(":0\r\n");
+                assertThat(c.call("GET counter")).isEqualTo("$1\r\n8\r\n");
+                assertThat(c.call("DBSIZE")).isEqualTo(":" + (1 + 49 + 400 + 2 + 1) + "\r\n");
+            }
+
+            // and it restarts from its own store (no reload), then follows the log again
+            back.stop();
+            TestServer again = new TestServer(stoppedDir, cfg.apply(fi));
+            nodes.set(fi, again);
+            w.set("after2", "2");
+            await().atMost(Duration.ofSeconds(20)).until(() -> store(again).applied()[1] == store(lead).applied()[1]);
+            assertThat(infoField(again, "raft_snapshots_loaded")).isZero();
+            assertThat(dump(store(again))).isEqualTo(dump(store(lead)));
+            // an operator can take one by hand
+            try (RespConnection c = new RespConnection(again.port())) {
+                assertThat(c.call("BASALT RAFT SNAPSHOT")).matches(":[1-9][0-9]*\r\n");
+            }
+            assertThat(infoField(again, "raft_snapshots_taken")).isEqualTo(1);
+            assertThat(infoField(again, "raft_snapshot_index")).isEqualTo(store(again).applied()[1]);
+            stoppedDir = null;
+        } finally {
+            for (TestServer s : nodes) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+            if (stoppedDir != null) {
+                TestServer.deleteDir(stoppedDir);
+            }
+        }
+    }
 }

@@ -201,6 +201,103 @@ public final class RocksEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * A RocksDB checkpoint of the current state at {@code target} (which must not exist): hard links
+     * to the SST and blob files plus a fresh MANIFEST, after flushing the memtables — so it holds
+     * everything written so far even with the WAL off.
+     */
+    public void checkpoint(Path target) {
+        try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
+            cp.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new StorageException("checkpoint failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces the whole content of every column family by that of the RocksDB at {@code source} (a
+     * checkpoint): clears each family with one range delete, copies the source in batches, flushes.
+     * {@code marker} (a SYSTEM key) is present, and durable, for as long as storage is not a
+     * complete copy — from before the clear until the final flush — so a crash in between is seen
+     * on restart and the load redone. Nothing else may write meanwhile.
+     */
+    public void replaceWith(Path source, byte[] marker) {
+        try (WriteBatch b = new WriteBatch()) {
+            b.put(handles.get(Cf.SYSTEM), marker, new byte[0]);
+            db.write(writeNoSync, b);
+        } catch (RocksDBException e) {
+            throw new StorageException("load failed: " + e.getMessage(), e);
+        }
+        flush();
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        List<ColumnFamilyOptions> opts = new ArrayList<>();
+        for (Cf cf : Cf.values()) {
+            ColumnFamilyOptions o = new ColumnFamilyOptions();
+            opts.add(o);
+            descriptors.add(new ColumnFamilyDescriptor(cf.rocksName(), o));
+        }
+        List<ColumnFamilyHandle> srcHandles = new ArrayList<>();
+        try (DBOptions dbo = new DBOptions();
+                RocksDB src = RocksDB.openReadOnly(dbo, source.toString(), descriptors, srcHandles);
+                WriteBatch clear = new WriteBatch()) {
+            for (Cf cf : Cf.values()) {
+                byte[][] range = firstAndLast(db, handles.get(cf));
+                if (range != null) {
+                    clear.deleteRange(handles.get(cf), range[0], range[1]);
+                    clear.delete(handles.get(cf), range[1]);
+                }
+            }
+            clear.put(handles.get(Cf.SYSTEM), marker, new byte[0]); // the clear removed it: same atomic write
+            db.write(writeNoSync, clear);
+            for (Cf cf : Cf.values()) {
+                try (ReadOptions ro = new ReadOptions().setFillCache(false);
+                        RocksIterator it = src.newIterator(srcHandles.get(cf.ordinal()), ro)) {
+                    WriteBatch b = new WriteBatch();
+                    try {
+                        for (it.seekToFirst(); it.isValid(); it.next()) {
+                            b.put(handles.get(cf), it.key(), it.value());
+                            if (b.getDataSize() > (4 << 20)) {
+                                db.write(writeNoSync, b);
+                                b.close();
+                                b = new WriteBatch();
+                            }
+                        }
+                        it.status();
+                        db.write(writeNoSync, b);
+                    } finally {
+                        b.close();
+                    }
+                }
+            }
+            for (ColumnFamilyHandle h : srcHandles) {
+                h.close();
+            }
+            try (WriteBatch done = new WriteBatch()) {
+                done.delete(handles.get(Cf.SYSTEM), marker);
+                db.write(writeNoSync, done);
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("load from " + source + " failed: " + e.getMessage(), e);
+        } finally {
+            for (ColumnFamilyOptions o : opts) {
+                o.close();
+            }
+        }
+        flush();
+    }
+
+    private static byte[][] firstAndLast(RocksDB db, ColumnFamilyHandle h) {
+        try (RocksIterator it = db.newIterator(h)) {
+            it.seekToFirst();
+            if (!it.isValid()) {
+                return null;
+            }
+            byte[] first = it.key();
+            it.seekToLast();
+            return new byte[][] {first, it.key()};
+        }
+    }
+
     /** Compacts [from, to) of a column family (null = unbounded): used after large range deletes. */
     public void compactRange(Cf cf, byte[] from, byte[] to) {
         try {

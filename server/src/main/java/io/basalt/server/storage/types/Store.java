@@ -42,6 +42,42 @@ public final class Store implements AutoCloseable {
             io.basalt.server.storage.encoding.KeyCodec.getLong(v, 8)};
     }
 
+    private static final byte[] LOADING_KEY = "snapshot-loading".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Records the log position {@code term, index} as applied (no data changes with it). */
+    public void markApplied(long term, long index) {
+        try (Batch b = beginBatch()) {
+            b.applied(term, index);
+            b.commit(false);
+        }
+    }
+
+    /**
+     * A consistent copy of this store at {@code target} (RocksDB checkpoint: hard links, so it costs
+     * little disk until compaction rewrites the files). Only the applier may call it (between batches).
+     */
+    public void checkpoint(Path target) {
+        engine.checkpoint(target);
+    }
+
+    /**
+     * Replaces all data by the checkpoint at {@code source}, which covers the log up to {@code term,
+     * index}. Readers running meanwhile may see a mix; callers keep them out. Durable on return.
+     */
+    public void load(Path source, long term, long index) {
+        engine.replaceWith(source, LOADING_KEY);
+        markApplied(term, index);
+        engine.flush();
+        counts.load(engine.reader());
+        byte[] v = engine.get(io.basalt.server.storage.engine.Cf.SYSTEM, VERSION_KEY);
+        lastVersion = v == null ? 0 : io.basalt.server.storage.encoding.KeyCodec.getLong(v, 0);
+    }
+
+    /** True if a {@link #load} was interrupted (by a crash): the data is incomplete until it is redone. */
+    public boolean loadInterrupted() {
+        return engine.get(io.basalt.server.storage.engine.Cf.SYSTEM, LOADING_KEY) != null;
+    }
+
     public RocksEngine engine() {
         return engine;
     }

@@ -6,7 +6,7 @@ import static io.basalt.routing.commands.CommandFlag.NO_MULTI;
 
 import java.util.List;
 
-/** Basalt's own commands (not in Redis): {@code BASALT RAFT STATUS|TRANSFER|ADD|REMOVE}. */
+/** Basalt's own commands (not in Redis): {@code BASALT RAFT …} and {@code BASALT SESSION …}. */
 final class BasaltCommandSpecs {
     private BasaltCommandSpecs() {}
 
@@ -17,8 +17,12 @@ final class BasaltCommandSpecs {
                         .complexity("Depends on subcommand.")
                         .sub(CommandSpec.builder("basalt|raft", -3).flags(ADMIN, NOSCRIPT, NO_MULTI).acl("admin", "slow", "dangerous")
                                 .group("server").since("0.1.0")
-                                .summary("Raft group status and membership: STATUS, TRANSFER id, ADD id host:raftPort:respPort, REMOVE id")
+                                .summary("Raft group status and membership: STATUS, TRANSFER id, ADD id host:raftPort:respPort, REMOVE id, SNAPSHOT")
                                 .complexity("O(1) plus a Raft configuration change").build())
+                        .sub(CommandSpec.builder("basalt|session", -3).flags(CommandFlag.FAST, NOSCRIPT, CommandFlag.LOADING, CommandFlag.STALE)
+                                .acl("connection", "fast").group("connection").since("0.1.0")
+                                .summary("Numbers this connection's commands for at-most-once writes across reconnects: SESSION id first-seq, SESSION OFF")
+                                .complexity("O(1)").build())
                         .build());
     }
 }

@@ -31,6 +31,7 @@ public final class ServerCommands {
         r.read("info", ctx -> new Reply.Verbatim("txt", Info.render(ctx).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         r.read("shutdown", ServerCommands::shutdown);
         r.read("basalt|raft", ServerCommands::raft);
+        r.read("basalt|session", ServerCommands::session);
         r.read("config|get", ServerCommands::configGet);
         r.read("config|set", ServerCommands::configSet);
         r.read("config|resetstat", ctx -> {
@@ -129,6 +130,40 @@ public final class ServerCommands {
         } catch (java.io.IOException e) {
             throw new RedisException("ERR " + String.valueOf(e.getMessage()).replace("\r", " ").replace("\n", " "));
         }
+    }
+
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /**
+     * BASALT SESSION id first-seq: from the next command on, this connection's commands are numbered
+     * first-seq, first-seq+1, … and each write is applied at most once per (id, number) — a client
+     * that reconnects re-declares the session with the number of the first command it re-sends.
+     * BASALT SESSION OFF stops numbering.
+     */
+    static Reply session(CommandContext ctx) {
+        Args a = ctx.args();
+        if (a.size() == 3 && "OFF".equalsIgnoreCase(a.string(2))) {
+            ctx.session().dedupSession(null, 0);
+            return Reply.OK;
+        }
+        if (a.size() != 4) {
+            throw Errors.syntax();
+        }
+        String id = a.string(2);
+        if (!SESSION_ID.matcher(id).matches()) {
+            throw new RedisException("ERR session id must be 1 to 64 characters of A-Z a-z 0-9 _ . -");
+        }
+        long seq;
+        try {
+            seq = Long.parseLong(a.string(3));
+        } catch (NumberFormatException e) {
+            seq = -1;
+        }
+        if (seq < 0) {
+            throw new RedisException("ERR value is out of range, must be positive");
+        }
+        ctx.session().dedupSession(id, seq);
+        return Reply.OK;
     }
 
     static Reply shutdown(CommandContext ctx) {

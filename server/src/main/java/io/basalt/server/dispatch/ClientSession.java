@@ -24,6 +24,10 @@ public final class ClientSession {
     private volatile boolean monitor;
     private volatile boolean closing;
     private volatile boolean readonly;
+    /** BASALT SESSION: the id writes are deduplicated under, and the number the next command gets. */
+    private String dedupId;
+    private long nextSeq;
+    private long seq;
 
     public ClientSession(long id, Channel channel, long nowMs, boolean authenticated) {
         this.id = id;
@@ -276,5 +280,27 @@ public final class ClientSession {
             return i.getAddress().getHostAddress() + ":" + i.getPort();
         }
         return a == null ? "" : a.toString();
+    }
+
+    /** Starts numbering this connection's commands: the next one is {@code firstSeq}; null id stops. */
+    public void dedupSession(String id, long firstSeq) {
+        dedupId = id;
+        nextSeq = firstSeq;
+    }
+
+    public String dedupId() {
+        return dedupId;
+    }
+
+    /** A command was taken from the connection's input: it gets the next number (event loop only). */
+    public void numberCommand() {
+        if (dedupId != null) {
+            seq = nextSeq++;
+        }
+    }
+
+    /** The number of the command being run (valid while {@link #dedupId} is set). */
+    public long commandSeq() {
+        return seq;
     }
 }

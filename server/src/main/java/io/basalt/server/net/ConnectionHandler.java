@@ -84,6 +84,20 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean retried;
         boolean readBlocked;
         io.netty.util.concurrent.ScheduledFuture<?> timeoutTask;
+        // BASALT SESSION: the write's session and number (its retries keep them)
+        String dedupId;
+        long seq;
+    }
+
+    /** A write of a numbered connection (BASALT SESSION) is applied at most once under its number. */
+    private Proposal numbered(Slot slot, Proposal p) {
+        String id = session.dedupId();
+        if (id == null) {
+            return p;
+        }
+        slot.dedupId = id;
+        slot.seq = session.commandSeq();
+        return p.inSession(id, slot.seq);
     }
 
     public ConnectionHandler(Node node, Dispatcher dispatcher) {
@@ -260,6 +274,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void take() {
         inbox.poll();
         consumed++;
+        session.numberCommand();
     }
 
     /** A command that reads keys (Redis's readonly flag): in a replicated group it needs the barrier. */
@@ -368,8 +383,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         List<List<byte[]>> queued = session.endMulti();
-        Proposal p = io.basalt.server.commands.TransactionCommands.program(queued, now,
-                ThreadLocalRandom.current().nextLong(), session, node.watches(), session.takeWatch());
+        Proposal p = numbered(slot, io.basalt.server.commands.TransactionCommands.program(queued, now,
+                ThreadLocalRandom.current().nextLong(), session, node.watches(), session.takeWatch()));
         slot.suppressed = session.replyMode() != ClientSession.ReplyMode.ON;
         slot.spec = spec;
         slot.argv = argv;
@@ -468,7 +483,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (blockMs >= 0) {
                     block(slot, spec, argv, blockMs);
                 }
-                Proposal p = w.proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong(), ctx);
+                Proposal p = numbered(slot, w.proposal(spec.name(), argv, now, ThreadLocalRandom.current().nextLong(), ctx));
                 node.writePath().submit(p, reply -> completed(slot, reply));
                 return;
             }
@@ -624,6 +639,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         String retryName = "__" + slot.spec.name() + "-retry";
         String name = node.registry().writeHandler(retryName) != null ? retryName : slot.spec.name();
         Proposal p = new Proposal(name, slot.argv, node.clock().getAsLong(), ThreadLocalRandom.current().nextLong());
+        if (slot.dedupId != null) {
+            p = p.inSession(slot.dedupId, slot.seq);
+        }
         node.writePath().submit(p, reply -> completed(slot, reply));
     }
 

@@ -115,7 +115,58 @@ public final class Applier {
         return replies;
     }
 
+    /** How many of its newest writes a dedup session remembers the replies of. */
+    public static final int SESSION_WINDOW = 4096;
+    private static final String SESSION_REPLIES = "sess:";
+    private static final String SESSION_LAST = "sessl:";
+
+    private static String seqName(String id, long seq) {
+        return id + ":" + String.format("%016x", seq);
+    }
+
+    /**
+     * A write numbered in a client's session (BASALT SESSION): if this number was applied before (a
+     * client re-sending after a reconnect or a leader change), the stored reply of that first apply
+     * is the answer and nothing applies again. Otherwise the write applies and its reply is stored;
+     * the session keeps the replies of its newest {@link #SESSION_WINDOW} numbers. A number older
+     * than that cannot be told apart from a new write and is refused (not applied).
+     */
+    private Reply applySession(Store.Batch batch, Proposal p, io.basalt.server.storage.types.Encodings enc, long maxBulk) {
+        String id = p.sessionId();
+        long seq = p.sessionSeq();
+        KeyspaceTxn look = batch.begin(p.nowMs(), enc);
+        byte[] stored = look.record(SESSION_REPLIES, seqName(id, seq));
+        byte[] lastRec = look.record(SESSION_LAST, id);
+        batch.succeeded();
+        if (stored != null) {
+            return io.basalt.server.resp.ReplyCodec.decode(stored);
+        }
+        long last = lastRec == null ? -1 : java.nio.ByteBuffer.wrap(lastRec).getLong();
+        if (last >= 0 && seq <= last - SESSION_WINDOW) {
+            return Reply.error("ERR session " + id + " command number " + seq + " is too old to tell whether it was"
+                    + " applied (newest " + last + "); not applied");
+        }
+        Reply r = applyOne(batch, p.inner(), enc, maxBulk);
+        if (r instanceof Reply.Blocked) {
+            return r; // not served yet: its retry, under the same number, is what counts
+        }
+        KeyspaceTxn rec = batch.begin(p.nowMs(), enc);
+        rec.record(SESSION_REPLIES, seqName(id, seq), io.basalt.server.resp.ReplyCodec.encode(r));
+        if (seq > last) {
+            rec.record(SESSION_LAST, id, java.nio.ByteBuffer.allocate(16).putLong(seq).putLong(p.nowMs()).array());
+            if (last >= 0 && seq / 256 != last / 256 && seq > SESSION_WINDOW) {
+                // now and then (not per write: range deletes are not free) drop what fell out of the window
+                rec.deleteRecords(SESSION_REPLIES, seqName(id, 0), seqName(id, seq - SESSION_WINDOW));
+            }
+        }
+        batch.succeeded();
+        return r;
+    }
+
     private Reply applyOne(Store.Batch batch, Proposal p, io.basalt.server.storage.types.Encodings enc, long maxBulk) {
+        if (Proposal.SESSION.equals(p.name())) {
+            return applySession(batch, p, enc, maxBulk);
+        }
         WriteCommand handler = registry.writeHandler(p.name());
         if (handler == null) {
             return Reply.error("ERR unknown command '" + p.name() + "'");

@@ -88,4 +88,35 @@ public record Proposal(String name, List<byte[]> args, long nowMs, long seed, Or
         }
         return out;
     }
+
+    /** The handler name of a write numbered within a client's dedup session (see {@link #inSession}). */
+    public static final String SESSION = "__session";
+
+    /**
+     * This write, numbered {@code seq} in the client's session {@code id}: applied at most once, a
+     * repeat answered with the stored reply of the first (see Applier). Wire form: the session's
+     * id and number, then the write's own name and arguments.
+     */
+    public Proposal inSession(String id, long seq) {
+        List<byte[]> a = new ArrayList<>(args.size() + 3);
+        a.add(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        a.add(ByteBuffer.allocate(8).putLong(seq).array());
+        a.add(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        a.addAll(args);
+        return new Proposal(SESSION, a, nowMs, seed, origin);
+    }
+
+    /** For a {@link #SESSION} proposal: the write inside it. */
+    public Proposal inner() {
+        return new Proposal(new String(args.get(2), java.nio.charset.StandardCharsets.US_ASCII),
+                args.subList(3, args.size()), nowMs, seed, origin);
+    }
+
+    public String sessionId() {
+        return new String(args.get(0), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    public long sessionSeq() {
+        return ByteBuffer.wrap(args.get(1)).getLong();
+    }
 }

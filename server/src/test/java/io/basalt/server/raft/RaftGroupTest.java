@@ -114,6 +114,11 @@ class RaftGroupTest {
                 assertThat(f.call("GET tx")).startsWith("-MOVED ");
             }
 
+            // a numbered connection (BASALT SESSION) increments once; its reply is lost with the leader
+            try (RespConnection c = new RespConnection(lead.port())) {
+                assertThat(c.call("BASALT SESSION client-7 100")).isEqualTo("+OK\r\n");
+                assertThat(c.call("INCR once")).isEqualTo(":1\r\n");
+            }
             // stop the leader: the other two elect a new one, which has every acknowledged write
             nodes.remove(lead);
             lead.close();
@@ -121,6 +126,12 @@ class RaftGroupTest {
             RedisCommands<String, String> w2 = leader(nodes).lettuce();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(w2.set("after", "stop")));
             assertThat(w2.incr("counter")).isEqualTo(2);
+            // the client re-sends its unanswered INCR to the new leader: applied once, same reply
+            try (RespConnection c = new RespConnection(leader(nodes).port())) {
+                assertThat(c.call("BASALT SESSION client-7 100")).isEqualTo("+OK\r\n");
+                assertThat(c.call("INCR once")).isEqualTo(":1\r\n");
+                assertThat(c.call("INCR once")).isEqualTo(":2\r\n");
+            }
             for (int i = 0; i < 200; i++) {
                 assertThat(w2.get("k:" + i)).isEqualTo("v" + i);
             }

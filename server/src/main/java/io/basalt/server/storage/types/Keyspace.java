@@ -50,6 +50,11 @@ public class Keyspace implements AutoCloseable {
      * Server-wide records that are data but not keys (function libraries): in the SYSTEM column
      * family under {@code prefix}, in key order. FLUSHALL leaves them, as Redis does.
      */
+    /** One server-wide record, or null. */
+    public byte[] record(String prefix, String name) {
+        return kv.get(Cf.SYSTEM, (prefix + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public java.util.SortedMap<String, byte[]> records(String prefix) {
         byte[] from = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.util.TreeMap<String, byte[]> out = new java.util.TreeMap<>();

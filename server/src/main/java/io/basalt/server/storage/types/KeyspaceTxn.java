@@ -53,6 +53,12 @@ public final class KeyspaceTxn extends Keyspace {
         }
     }
 
+    /** Deletes the server-wide records named {@code prefix + [fromName, toName)}. */
+    public void deleteRecords(String prefix, String fromName, String toName) {
+        txn.deleteRange(Cf.SYSTEM, (prefix + fromName).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                (prefix + toName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A fresh version for a new composite (its member entries are keyed by it). */
     public long newVersion() {
         return batch.newVersion();

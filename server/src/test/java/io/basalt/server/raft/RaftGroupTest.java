@@ -160,6 +160,7 @@ class RaftGroupTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> leader(nodes) != null);
             TestServer lead = leader(nodes);
             RedisCommands<String, String> w = lead.lettuce();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(w.set("ready", "1")));
             for (int i = 0; i < 100; i++) {
                 w.set("m:" + i, "v" + i);
             }

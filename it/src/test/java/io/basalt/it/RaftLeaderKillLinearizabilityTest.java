@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A register workload (four clients, SET/GET/INCR on a few keys, each operation timed) against
- * three server processes while the leader is SIGKILLed and restarted four times; every key's
+ * three server processes while the leader is SIGKILLed and restarted three times; every key's
  * history must be linearizable ({@link Linearizability}; a write that failed or timed out counts
  * as possibly applied, a read that failed is left out).
  */
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class RaftLeaderKillLinearizabilityTest {
     private static final List<String> KEYS = List.of("r1", "r2", "r3", "r4");
     private static final int CLIENTS = 4;
-    private static final int CYCLES = 4;
+    private static final int CYCLES = 3;
 
     private RaftProcessGroup group;
 

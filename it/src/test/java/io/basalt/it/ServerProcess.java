@@ -20,14 +20,47 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private Process process;
     private final List<String> extraArgs = new ArrayList<>();
+    private final List<String> prefix = new ArrayList<>();
+    private String host = "127.0.0.1";
 
     ServerProcess(Path dir) throws IOException {
+        this(dir, freePort(), null);
+    }
+
+    /**
+     * A server on a given RESP port, logging to {@code target/server-<logName>.log} (default: the
+     * port) — for servers in their own network namespaces, where ports need not be unique.
+     */
+    ServerProcess(Path dir, int port, String logName) throws IOException {
         this.dir = dir;
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
-        this.log = Path.of("target", "server-" + port + ".log");
+        this.port = port;
+        this.log = Path.of("target", "server-" + (logName == null ? Integer.toString(port) : logName) + ".log");
         Files.createDirectories(log.getParent());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Runs the JVM under a command prefix (e.g. {@code ip netns exec NS}, which execs the JVM, so
+     * the process's pid is the JVM's) and reaches it at {@code host} (readiness probe).
+     */
+    ServerProcess under(String host, String... commandPrefix) {
+        this.host = host;
+        prefix.clear();
+        prefix.addAll(List.of(commandPrefix));
+        return this;
+    }
+
+    String host() {
+        return host;
+    }
+
+    Path log() {
+        return log;
     }
 
     /** Extra command-line arguments for every start (e.g. --id/--group/--peers). */
@@ -49,7 +82,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     ServerProcess start() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
                 "--port", Integer.toString(port), "--dir", dir.toString(),
@@ -59,7 +93,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
+            try (Socket probe = new Socket(host, port)) {
                 return this;
             } catch (IOException notYet) {
                 if (!process.isAlive()) {

@@ -337,9 +337,10 @@ public final class RaftWritePath implements WritePath {
         writesSent.add(ps.size());
         Batch b = new Batch(ps, cs);
         pending.slots.acquireUninterruptibly();
+        awaitLeaderReady();
         long ticket = pending.add(b);
         Message m = Message.valueOf(ByteString.copyFrom(Proposal.encodeBatch(ticket, ps)));
-        client.async().send(m).whenComplete((RaftClientReply reply, Throwable error) -> {
+        submitLocal(m).whenComplete((RaftClientReply reply, Throwable error) -> {
             if (error != null || reply == null || !reply.isSuccess()) {
                 Batch lost = pending.take(ticket);
                 if (lost != null) {
@@ -350,6 +351,50 @@ public final class RaftWritePath implements WritePath {
                 }
             }
         });
+    }
+
+    /**
+     * A leader just elected refuses appends (LeaderNotReadyException) until the entry of its new
+     * term is committed, usually a few ms; the sender waits for that here (in order) instead of
+     * failing the batch.
+     */
+    private void awaitLeaderReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            org.apache.ratis.server.RaftServer.Division d = division();
+            if (d == null || !d.getInfo().isLeader() || d.getInfo().isLeaderReady()) {
+                return;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private final ClientId localClientId = ClientId.randomId();
+    private final java.util.concurrent.atomic.AtomicLong callIds = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Appends through this node's own Raft server (writes are only submitted while it leads), not
+     * through a RaftClient: a client targets the leader it last knew (at first the group's first
+     * peer), so after a failover a new leader's writes went to the old one and waited for its
+     * request timeout — seconds when the old leader is partitioned away rather than dead. If this
+     * node is no longer the leader, the reply is a NotLeaderException: the batch fails (TRYAGAIN).
+     * One sender thread calls this, and the server appends in call order, so batches keep their order.
+     */
+    private java.util.concurrent.CompletableFuture<RaftClientReply> submitLocal(Message m) {
+        org.apache.ratis.protocol.RaftClientRequest request = org.apache.ratis.protocol.RaftClientRequest.newBuilder()
+                .setClientId(localClientId).setServerId(server.getId()).setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet()).setMessage(m)
+                .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException | RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
     }
 
     // ---- membership (BASALT RAFT …) ----------------------------------------------------------

@@ -13,23 +13,23 @@ import java.util.Set;
  * no completion time (it may be linearized anywhere after its invocation, or never), and its result
  * is unknown. Reads that failed are left out of the history (they change nothing).
  */
-final class Linearizability {
+public final class Linearizability {
     private Linearizability() {}
 
-    enum Kind { SET, GET, INCR }
+    public enum Kind { SET, GET, INCR }
 
     /**
      * One operation: {@code value} is the written value (SET), the value read (GET, null = no key) or
      * the value INCR returned; {@code end} is {@link Long#MAX_VALUE} when the outcome is unknown.
      */
-    record Op(Kind kind, String value, long start, long end) {
-        boolean known() {
+    public record Op(Kind kind, String value, long start, long end) {
+        public boolean known() {
             return end != Long.MAX_VALUE;
         }
     }
 
     /** Whether some order of the operations, consistent with real time, explains every known result. */
-    static boolean check(List<Op> history, String initial) {
+    public static boolean check(List<Op> history, String initial) {
         List<Op> ops = new ArrayList<>(history);
         ops.sort((a, b) -> Long.compare(a.start(), b.start()));
         return search(ops, new BitSet(ops.size()), initial, new HashSet<>());

@@ -80,7 +80,8 @@ public final class Node implements AutoCloseable {
                     config.get("raft-group"), io.basalt.server.raft.RaftSettings.parsePeers(config.get("raft-peers")),
                     config.getLong("raft-election-min-ms"), config.getLong("raft-election-max-ms"),
                     "yes".equals(config.get("raft-leader-lease")), "yes".equals(config.get("raft-unsafe-flush")),
-                    config.getLong("raft-snapshot-entries"), config.getLong("raft-log-segment-bytes"));
+                    config.getLong("raft-snapshot-entries"), config.getLong("raft-log-segment-bytes"),
+                    (int) config.getLong("raft-inflight-batches"));
             try {
                 this.writePath = new io.basalt.server.raft.RaftWritePath(rs, Path.of(config.get("dir"), "raft"), store, applier,
                         clock, () -> config.getInt("apply-max-batch"));

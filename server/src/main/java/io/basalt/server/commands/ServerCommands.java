@@ -74,7 +74,7 @@ public final class ServerCommands {
         return Reply.OK;
     }
 
-    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort | REMOVE id | SNAPSHOT. */
+    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort [LEARNER] | REMOVE id | SNAPSHOT. */
     static Reply raft(CommandContext ctx) {
         Args a = ctx.args();
         if (!(ctx.node().writePath() instanceof io.basalt.server.raft.RaftWritePath raft)) {
@@ -88,7 +88,11 @@ public final class ServerCommands {
                         throw Errors.syntax();
                     }
                     StringBuilder sb = new StringBuilder(raft.replicationInfo());
-                    raft.members().forEach((id, resp) -> sb.append("member:").append(id).append(',').append(resp).append("\r\n"));
+                    raft.members().forEach((id, resp) -> {
+                        boolean learner = resp != null && resp.endsWith(" learner");
+                        sb.append(learner ? "learner:" : "member:").append(id).append(',')
+                                .append(learner ? resp.substring(0, resp.length() - 8) : resp).append("\r\n");
+                    });
                     return new Reply.Verbatim("txt", sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
                 case "TRANSFER" -> {
@@ -99,12 +103,13 @@ public final class ServerCommands {
                     return Reply.OK;
                 }
                 case "ADD" -> {
-                    if (a.size() != 5) {
+                    boolean learner = a.size() == 6 && "LEARNER".equalsIgnoreCase(a.string(5));
+                    if (a.size() != 5 && !learner) {
                         throw Errors.syntax();
                     }
                     java.util.List<io.basalt.server.raft.RaftSettings.Peer> p;
                     try {
-                        p = io.basalt.server.raft.RaftSettings.parsePeers(a.string(3) + "=" + a.string(4));
+                        p = io.basalt.server.raft.RaftSettings.parsePeers(a.string(3) + "=" + a.string(4) + (learner ? ":learner" : ""));
                     } catch (IllegalArgumentException e) {
                         throw new RedisException("ERR " + e.getMessage());
                     }

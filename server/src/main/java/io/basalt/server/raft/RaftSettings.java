@@ -19,12 +19,15 @@ import org.apache.ratis.server.RaftServerConfigKeys;
  * the peers with their Raft and RESP addresses, and the Ratis properties Basalt runs with.
  */
 public record RaftSettings(String id, String groupName, List<Peer> peers, long electionMinMs, long electionMaxMs,
-        boolean leaderLease, boolean unsafeFlush, long snapshotEntries, long segmentBytes) {
+        boolean leaderLease, boolean unsafeFlush, long snapshotEntries, long segmentBytes, int inflightBatches) {
 
-    /** One member: Raft address (host:port) and the RESP address clients are redirected to. */
-    public record Peer(String id, String host, int raftPort, int respPort) {}
+    /**
+     * One member: Raft address (host:port), the RESP address clients are redirected to, and whether
+     * it is a learner (receives the log, serves READONLY reads, never votes nor leads).
+     */
+    public record Peer(String id, String host, int raftPort, int respPort, boolean learner) {}
 
-    /** Parses {@code n1=127.0.0.1:9001:7001,n2=…}. */
+    /** Parses {@code n1=127.0.0.1:9001:7001,n2=…} (a learner: {@code n4=host:raftPort:respPort:learner}). */
     public static List<Peer> parsePeers(String spec) {
         List<Peer> out = new ArrayList<>();
         for (String part : spec.split(",")) {
@@ -34,10 +37,15 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
             }
             int eq = p.indexOf('=');
             String[] addr = p.substring(eq + 1).split(":");
-            if (eq <= 0 || addr.length != 3) {
-                throw new IllegalArgumentException("peer must be id=host:raftPort:respPort, got '" + p + "'");
+            boolean learner = addr.length == 4 && "learner".equalsIgnoreCase(addr[3]);
+            if (eq <= 0 || (addr.length != 3 && !learner)) {
+                throw new IllegalArgumentException("peer must be id=host:raftPort:respPort[:learner], got '" + p + "'");
             }
-            out.add(new Peer(p.substring(0, eq), addr[0], Integer.parseInt(addr[1]), Integer.parseInt(addr[2])));
+            try {
+                out.add(new Peer(p.substring(0, eq), addr[0], Integer.parseInt(addr[1]), Integer.parseInt(addr[2]), learner));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("peer ports must be numbers, got '" + p + "'");
+            }
         }
         return out;
     }
@@ -63,7 +71,10 @@ public record RaftSettings(String id, String groupName, List<Peer> peers, long e
      */
     static RaftPeer peer(Peer p) {
         return RaftPeer.newBuilder().setId(p.id()).setAddress(p.host() + ":" + p.raftPort())
-                .setClientAddress(p.host() + ":" + p.respPort()).build();
+                .setClientAddress(p.host() + ":" + p.respPort())
+                .setStartupRole(p.learner() ? org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER
+                        : org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER)
+                .build();
     }
 
     RaftProperties properties() {

@@ -72,7 +72,11 @@ public final class RaftWritePath implements WritePath {
          * At most this many batches in flight: while they replicate, new writes queue up and go as
          * one entry next (group commit) — the lever that turns one fsync per write into one per batch.
          */
-        final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+        final java.util.concurrent.Semaphore slots;
+
+        Pending(int maxInFlight) {
+            slots = new java.util.concurrent.Semaphore(Math.max(1, maxInFlight));
+        }
 
         long add(Batch b) {
             long t;
@@ -95,13 +99,12 @@ public final class RaftWritePath implements WritePath {
 
     private record Queued(Proposal proposal, Completion completion) {}
 
-    static final int MAX_IN_FLIGHT = Integer.getInteger("basalt.raft.inflight", 2);
 
     private final RaftServer server;
     private final RaftSettings settings;
     private final org.apache.ratis.protocol.RaftGroupId groupId;
     private final RaftClient client;
-    private final Pending pending = new Pending();
+    private final Pending pending;
     private final Store store;
     private final LongSupplier clock;
     private final IntSupplier maxBatch;
@@ -113,6 +116,7 @@ public final class RaftWritePath implements WritePath {
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch) throws IOException {
         this.settings = settings;
+        this.pending = new Pending(settings.inflightBatches());
         this.store = store;
         this.clock = clock;
         this.maxBatch = maxBatch;
@@ -399,13 +403,16 @@ public final class RaftWritePath implements WritePath {
 
     // ---- membership (BASALT RAFT …) ----------------------------------------------------------
 
-    /** The group's current members: id → RESP address. */
+    /** The group's current members: id → RESP address (a learner's address ends with {@code " learner"}). */
     public Map<String, String> members() {
         Map<String, String> out = new java.util.TreeMap<>();
         org.apache.ratis.server.RaftServer.Division d = division();
         if (d != null) {
-            for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers()) {
+            for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers(VOTER)) {
                 out.put(p.getId().toString(), p.getClientAddress());
+            }
+            for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers(LEARNER)) {
+                out.put(p.getId().toString(), p.getClientAddress() + " learner");
             }
         }
         return out;
@@ -428,32 +435,46 @@ public final class RaftWritePath implements WritePath {
         }
     }
 
-    /** Adds a member (its server must be running with this group); it catches up from the leader. */
+    private static final org.apache.ratis.proto.RaftProtos.RaftPeerRole VOTER = org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER;
+    private static final org.apache.ratis.proto.RaftProtos.RaftPeerRole LEARNER = org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER;
+
+    /**
+     * Adds a member (its server must be running with this group), as a voter or a learner; it
+     * catches up from the leader (log, or a snapshot if the log was purged). Re-adding an existing
+     * member changes its role (a learner that caught up can be promoted to voter).
+     */
     public void addMember(RaftSettings.Peer peer) throws IOException {
-        List<org.apache.ratis.protocol.RaftPeer> peers = currentPeers();
-        peers.removeIf(p -> p.getId().toString().equals(peer.id()));
-        peers.add(RaftSettings.peer(peer));
-        setConfiguration(peers);
+        List<org.apache.ratis.protocol.RaftPeer> voters = currentPeers(VOTER);
+        List<org.apache.ratis.protocol.RaftPeer> learners = currentPeers(LEARNER);
+        voters.removeIf(p -> p.getId().toString().equals(peer.id()));
+        learners.removeIf(p -> p.getId().toString().equals(peer.id()));
+        (peer.learner() ? learners : voters).add(RaftSettings.peer(peer));
+        setConfiguration(voters, learners);
     }
 
     public void removeMember(String id) throws IOException {
-        List<org.apache.ratis.protocol.RaftPeer> peers = currentPeers();
-        if (!peers.removeIf(p -> p.getId().toString().equals(id))) {
+        List<org.apache.ratis.protocol.RaftPeer> voters = currentPeers(VOTER);
+        List<org.apache.ratis.protocol.RaftPeer> learners = currentPeers(LEARNER);
+        boolean found = voters.removeIf(p -> p.getId().toString().equals(id));
+        found |= learners.removeIf(p -> p.getId().toString().equals(id));
+        if (!found) {
             throw new IOException("no member " + id);
         }
-        setConfiguration(peers);
+        setConfiguration(voters, learners);
     }
 
-    private List<org.apache.ratis.protocol.RaftPeer> currentPeers() throws IOException {
+    private List<org.apache.ratis.protocol.RaftPeer> currentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole role)
+            throws IOException {
         org.apache.ratis.server.RaftServer.Division d = division();
         if (d == null) {
             throw new IOException("group not started");
         }
-        return new ArrayList<>(d.getRaftConf().getCurrentPeers());
+        return new ArrayList<>(d.getRaftConf().getCurrentPeers(role));
     }
 
-    private void setConfiguration(List<org.apache.ratis.protocol.RaftPeer> peers) throws IOException {
-        RaftClientReply r = client.admin().setConfiguration(peers);
+    private void setConfiguration(List<org.apache.ratis.protocol.RaftPeer> voters,
+            List<org.apache.ratis.protocol.RaftPeer> learners) throws IOException {
+        RaftClientReply r = client.admin().setConfiguration(voters, learners);
         if (!r.isSuccess()) {
             throw new IOException(String.valueOf(r.getException()));
         }

@@ -195,6 +195,34 @@ class RaftGroupTest {
                 assertThat(admin.call("BASALT RAFT STATUS")).doesNotContain("member:" + oldId + ",");
                 assertThat(admin.call("SET after-remove 1")).isEqualTo("+OK\r\n");
             }
+
+            // a learner receives the log and serves READONLY reads, but never votes nor leads
+            int learnerResp = freePort();
+            int learnerRaft = freePort();
+            String withLearner = four + ",n5=127.0.0.1:" + learnerRaft + ":" + learnerResp + ":learner";
+            TestServer n5 = new TestServer(Map.of("raft-id", "n5", "raft-peers", withLearner, "port",
+                    Integer.toString(learnerResp), "raft-election-min-ms", "150", "raft-election-max-ms", "300"));
+            nodes.add(n5);
+            try (RespConnection admin = new RespConnection(n4.port())) {
+                assertThat(admin.call("BASALT RAFT ADD n5 127.0.0.1:" + learnerRaft + ":" + learnerResp + " LEARNER"))
+                        .isEqualTo("+OK\r\n");
+                assertThat(admin.call("BASALT RAFT STATUS")).contains("learner:n5,127.0.0.1:" + learnerResp + "\r\n")
+                        .doesNotContain("member:n5");
+                assertThat(admin.call("SET after-learner 1")).isEqualTo("+OK\r\n");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> store(n5).applied()[1] >= store(n4).applied()[1]);
+            assertThat(n5.server().node().writePath().acceptsWrites()).isFalse();
+            try (RespConnection c = new RespConnection(n5.port())) {
+                assertThat(c.call("SET x 1")).isEqualTo("-MOVED " + io.basalt.routing.slots.SlotHash.slot("x".getBytes())
+                        + " 127.0.0.1:" + resp[3] + "\r\n");
+                assertThat(c.call("READONLY")).isEqualTo("+OK\r\n");
+                assertThat(c.call("GET after-learner")).isEqualTo("$1\r\n1\r\n");
+                assertThat(c.call("GET m:42")).isEqualTo("$3\r\nv42\r\n");
+            }
+            try (RespConnection admin = new RespConnection(n4.port())) {
+                assertThat(admin.call("BASALT RAFT REMOVE n5")).isEqualTo("+OK\r\n");
+                assertThat(admin.call("BASALT RAFT STATUS")).doesNotContain("n5,");
+            }
         } finally {
             for (TestServer s : nodes) {
                 s.close();

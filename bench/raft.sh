@@ -4,13 +4,17 @@
 # -c 1 -P 1 for latency; rps and p50/p99 (ms) per server and the Basalt/Redis throughput ratio.
 # Also measures failover: SIGKILL the leader, time until the first successful write.
 #
-#   bench/raft.sh                       N=50000 LEASE=no UNSAFE_FLUSH=no
+# Basalt is warmed up first (WARM requests of each test at -P 16: the JVMs' JIT compilers need a few
+# hundred thousand requests before Ratis's and Basalt's paths run compiled; Redis needs none).
+#
+#   bench/raft.sh                       N=50000 WARM=200000 LEASE=no UNSAFE_FLUSH=no
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 
 N="${N:-50000}"
+WARM="${WARM:-200000}"
 LEASE="${LEASE:-no}"
 UNSAFE_FLUSH="${UNSAFE_FLUSH:-no}"
 REDIS_PORT="${REDIS_PORT:-16630}"
@@ -65,6 +69,10 @@ row() { # PORT CLIENTS PIPELINE TEST (one client: N/50 requests, it is a latency
   redis-benchmark -p "$1" -n "$n" -c "$2" -P "$3" -r 100000 -t "$4" --csv 2>/dev/null | tail -1 \
     | python3 -c 'import csv, sys; r = next(csv.reader(sys.stdin)); print(r[1], r[4], r[6])'
 }
+if [ "$WARM" -gt 0 ]; then
+  log "warming up Basalt: $WARM requests each of set,get,incr,lpush at -P 16"
+  redis-benchmark -p "$LPORT" -n "$WARM" -c 50 -P 16 -r 100000 -t set,get,incr,lpush --csv >/dev/null 2>&1
+fi
 printf '%-7s %3s %3s | %10s %6s %6s | %10s %6s %6s | %6s\n' test c P redis p50 p99 basalt p50 p99 ratio
 for spec in "set 50 1" "get 50 1" "incr 50 1" "lpush 50 1" "set 50 16" "get 50 16" "incr 50 16" "lpush 50 16" "set 1 1"; do
   read -r t c p <<<"$spec"

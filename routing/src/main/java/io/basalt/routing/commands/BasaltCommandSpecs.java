@@ -19,7 +19,7 @@ final class BasaltCommandSpecs {
                                 .group("server").since("0.1.0")
                                 .summary("Raft group status and membership: STATUS, TRANSFER id, ADD id host:raftPort:respPort, REMOVE id, SNAPSHOT")
                                 .complexity("O(1) plus a Raft configuration change").build())
-                        .sub(CommandSpec.builder("basalt|session", -3).flags(CommandFlag.FAST, NOSCRIPT, CommandFlag.LOADING, CommandFlag.STALE)
+                        .sub(CommandSpec.builder("basalt|session", -3).flags(CommandFlag.FAST, NOSCRIPT, NO_MULTI, CommandFlag.LOADING, CommandFlag.STALE)
                                 .acl("connection", "fast").group("connection").since("0.1.0")
                                 .summary("Numbers this connection's commands for at-most-once writes across reconnects: SESSION id first-seq, SESSION OFF")
                                 .complexity("O(1)").build())

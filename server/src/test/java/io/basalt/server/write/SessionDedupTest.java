@@ -89,6 +89,9 @@ class SessionDedupTest {
                 assertThat(c.call("BASALT SESSION bad:id 1")).startsWith("-ERR session id must be");
                 assertThat(c.call("BASALT SESSION x -1")).isEqualTo("-ERR value is out of range, must be positive\r\n");
                 assertThat(c.call("BASALT SESSION x")).isEqualTo("-ERR syntax error\r\n");
+                assertThat(c.call("MULTI")).isEqualTo("+OK\r\n");
+                assertThat(c.call("BASALT SESSION y 1")).isEqualTo("-ERR Command not allowed inside a transaction\r\n");
+                assertThat(c.call("DISCARD")).isEqualTo("+OK\r\n");
             }
         }
     }

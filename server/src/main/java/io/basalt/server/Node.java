@@ -104,6 +104,11 @@ public final class Node implements AutoCloseable {
         this.sweeper = new ExpirySweeper(store, writePath, clock, stats);
         long periodMs = 1000L / config.getInt("hz");
         timers.scheduleWithFixedDelay(sweeper::sweepOnce, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        long sessionIdleMs = config.getLong("session-idle-timeout") * 1000;
+        if (sessionIdleMs > 0) {
+            long every = Math.max(100, Math.min(60_000, sessionIdleMs / 2));
+            timers.scheduleWithFixedDelay(() -> sweeper.sweepSessions(sessionIdleMs), every, every, TimeUnit.MILLISECONDS);
+        }
         this.collector = new io.basalt.server.storage.types.Collector(store);
         this.collectorThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-collector");

@@ -21,5 +21,16 @@ public final class InternalCommands {
             }
             return Reply.integer(deleted);
         });
+        // __session-forget id lastMs [id lastMs ...]: the leader's sweep of idle dedup sessions
+        r.write(io.basalt.server.write.ExpirySweeper.FORGET_SESSIONS, ctx -> {
+            Args a = ctx.args();
+            long forgotten = 0;
+            for (int i = 1; i + 1 < a.size(); i += 2) {
+                if (io.basalt.server.write.Applier.forgetSession(ctx.keyspace(), a.string(i), a.longValue(i + 1))) {
+                    forgotten++;
+                }
+            }
+            return Reply.integer(forgotten);
+        });
     }
 }

@@ -67,6 +67,7 @@ public final class ServerConfig {
         add("slowlog-max-len", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
         add("busy-reply-threshold", Kind.INT, "5000", true, 0, Integer.MAX_VALUE);
         add("notify-keyspace-events", Kind.STRING, "", true);
+        add("session-idle-timeout", Kind.INT, "3600", false, 0, Integer.MAX_VALUE);
         add("raft-id", Kind.STRING, "", false);
         add("raft-group", Kind.STRING, "g1", false);
         add("raft-peers", Kind.STRING, "", false);

@@ -117,11 +117,26 @@ public final class Applier {
 
     /** How many of its newest writes a dedup session remembers the replies of. */
     public static final int SESSION_WINDOW = 4096;
-    private static final String SESSION_REPLIES = "sess:";
-    private static final String SESSION_LAST = "sessl:";
+    /** SYSTEM records: {@code sess:<id>:<seq hex>} → stored reply; {@code sessl:<id>} → newest seq, its time. */
+    public static final String SESSION_REPLIES = "sess:";
+    public static final String SESSION_LAST = "sessl:";
 
     private static String seqName(String id, long seq) {
         return id + ":" + String.format("%016x", seq);
+    }
+
+    /**
+     * Forgets a session (the leader's sweep of sessions idle too long, through the log) unless it
+     * was used again since the sweep saw it at {@code lastMs}. Returns whether it was forgotten.
+     */
+    public static boolean forgetSession(KeyspaceTxn ks, String id, long lastMs) {
+        byte[] last = ks.record(SESSION_LAST, id);
+        if (last == null || java.nio.ByteBuffer.wrap(last).getLong(8) != lastMs) {
+            return false;
+        }
+        ks.deleteRecords(SESSION_REPLIES, id + ":", id + ";"); // ';' follows ':': every number of this id
+        ks.record(SESSION_LAST, id, null);
+        return true;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
  */
 public final class ExpirySweeper {
     public static final String COMMAND = "__expire";
+    public static final String FORGET_SESSIONS = "__session-forget";
     static final int BATCH = 500;
 
     private final Store store;
@@ -71,6 +72,37 @@ public final class ExpirySweeper {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(ExpirySweeper.class).warn("expiry sweep failed", e);
+        }
+    }
+
+    /**
+     * Forgets dedup sessions (BASALT SESSION) whose newest write is older than {@code idleMs}: the
+     * leader proposes it, so every replica drops the same records; a session used meanwhile is kept.
+     */
+    public void sweepSessions(long idleMs) {
+        if (idleMs <= 0 || !writePath.acceptsWrites()) {
+            return;
+        }
+        try {
+            long now = clock.getAsLong();
+            List<byte[]> args = new ArrayList<>();
+            args.add(FORGET_SESSIONS.getBytes(StandardCharsets.US_ASCII));
+            try (io.basalt.server.storage.types.Keyspace ks = store.reader(now)) {
+                for (var e : ks.records(Applier.SESSION_LAST).entrySet()) {
+                    long lastMs = java.nio.ByteBuffer.wrap(e.getValue()).getLong(8);
+                    if (lastMs < now - idleMs && args.size() < 1 + 2 * BATCH) {
+                        args.add(e.getKey().getBytes(StandardCharsets.US_ASCII));
+                        args.add(Long.toString(lastMs).getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+            }
+            if (args.size() > 1) {
+                writePath.submit(new Proposal(FORGET_SESSIONS, args, now, 0)).get(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ExpirySweeper.class).warn("session sweep failed", e);
         }
     }
 }

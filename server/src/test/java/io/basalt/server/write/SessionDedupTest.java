@@ -110,4 +110,30 @@ class SessionDedupTest {
             }
         }
     }
+
+    @Test
+    void idleSessionsAreForgottenThroughTheLog() throws Exception {
+        try (TestServer server = new TestServer(java.util.Map.of("session-idle-timeout", "1"))) {
+            try (RespConnection c = new RespConnection(server.port())) {
+                assertThat(c.call("BASALT SESSION idle 1")).isEqualTo("+OK\r\n");
+                assertThat(c.call("INCR n")).isEqualTo(":1\r\n");
+            }
+            try (RespConnection c = new RespConnection(server.port())) {
+                assertThat(c.call("BASALT SESSION idle 1")).isEqualTo("+OK\r\n");
+                assertThat(c.call("INCR n")).isEqualTo(":1\r\n"); // still remembered
+            }
+            // idle longer than the timeout: the sweep drops the session's records, so the same
+            // number is a new write again (documented: dedup lasts session-idle-timeout)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> {
+                        try (var ks = server.server().node().store().reader(System.currentTimeMillis())) {
+                            return ks.records(Applier.SESSION_LAST).isEmpty() && ks.records(Applier.SESSION_REPLIES).isEmpty();
+                        }
+                    });
+            try (RespConnection c = new RespConnection(server.port())) {
+                assertThat(c.call("BASALT SESSION idle 1")).isEqualTo("+OK\r\n");
+                assertThat(c.call("INCR n")).isEqualTo(":2\r\n");
+            }
+        }
+    }
 }

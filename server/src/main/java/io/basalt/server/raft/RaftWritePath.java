@@ -99,7 +99,6 @@ public final class RaftWritePath implements WritePath {
 
     private record Queued(Proposal proposal, Completion completion) {}
 
-
     private final RaftServer server;
     private final RaftSettings settings;
     private final org.apache.ratis.protocol.RaftGroupId groupId;

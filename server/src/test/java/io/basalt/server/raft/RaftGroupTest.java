@@ -268,6 +268,8 @@ class RaftGroupTest {
             f.stop();
             nodes.set(fi, null);
             String big = "x".repeat(2000);
+            String blob = "b".repeat(10_000); // above rocksdb-min-blob-size: in a blob file of the snapshot
+            w.set("blob", blob);
             for (int i = 0; i < 400; i++) {
                 w.set("during:" + i, big + i); // one entry each: the log outgrows several 16 KB segments
                 if (i % 50 == 0) {
@@ -300,7 +302,8 @@ class RaftGroupTest {
                 assertThat(c.call("GET during:399")).isEqualTo("$2003\r\n" + big + "399\r\n");
                 assertThat(c.call("EXISTS before:0")).isEqualTo(":0\r\n");
                 assertThat(c.call("GET counter")).isEqualTo("$1\r\n8\r\n");
-                assertThat(c.call("DBSIZE")).isEqualTo(":" + (1 + 49 + 400 + 2 + 1) + "\r\n");
+                assertThat(c.call("GET blob")).isEqualTo("$10000\r\n" + blob + "\r\n");
+                assertThat(c.call("DBSIZE")).isEqualTo(":" + (1 + 49 + 400 + 2 + 1 + 1) + "\r\n");
             }
 
             // and it restarts from its own store (no reload), then follows the log again

@@ -45,6 +45,7 @@ public final class Node implements AutoCloseable {
     private final io.basalt.server.storage.types.Collector collector;
     private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
+    private final io.basalt.server.cluster.ClusterState cluster;
 
     public Node(ServerConfig config) {
         this(config, System::currentTimeMillis);
@@ -72,6 +73,8 @@ public final class Node implements AutoCloseable {
         config.onChange("notify-keyspace-events", notifications::configure);
         applier.addListener(notifications);
         this.scripts = new io.basalt.server.scripting.LuaScripts(() -> config.getLong("busy-reply-threshold"));
+        this.cluster = new io.basalt.server.cluster.ClusterState(
+                config.get("raft-id").isEmpty() ? "standalone" : config.get("raft-id"), config.get("raft-group"));
         if (config.get("raft-peers").isEmpty()) {
             this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                     () -> "always".equals(config.get("appendfsync")));
@@ -124,6 +127,11 @@ public final class Node implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(Node.class).warn("garbage collection pass failed", e);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** The cluster map this server serves (cluster mode), or a disabled state. */
+    public io.basalt.server.cluster.ClusterState cluster() {
+        return cluster;
     }
 
     public io.basalt.server.net.PubSub pubsub() {

@@ -1,0 +1,64 @@
+package io.basalt.server.cluster;
+
+import io.basalt.routing.cluster.ClusterMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * What this server knows of the cluster: the newest cluster map it has seen (from ZooKeeper), its
+ * own server id and the group it serves. Without a map ({@link #enabled} false: no {@code
+ * cluster-zk}) the server is not in cluster mode and answers like a Redis with cluster support
+ * disabled. The map only moves forward: an older epoch than the one held is ignored.
+ */
+public final class ClusterState {
+    private final String serverId;
+    private final String groupId;
+    private volatile ClusterMap map;
+
+    public ClusterState(String serverId, String groupId) {
+        this.serverId = serverId;
+        this.groupId = groupId;
+    }
+
+    /** Cluster mode: a map has been received (possibly still empty: no slot assigned yet). */
+    public boolean enabled() {
+        return map != null;
+    }
+
+    public ClusterMap map() {
+        return map;
+    }
+
+    public String serverId() {
+        return serverId;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Takes {@code next} unless it is older than the map held. Returns whether it was taken. */
+    public synchronized boolean update(ClusterMap next) {
+        ClusterMap cur = map;
+        if (cur != null && next.epoch() < cur.epoch()) {
+            return false;
+        }
+        map = next;
+        return true;
+    }
+
+    /** The 40-hex-character node id Redis Cluster clients expect, derived from a server id. */
+    public static String nodeId(String serverId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(("basalt:" + serverId).getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder(40);
+            for (byte b : d) {
+                sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -19,6 +19,13 @@ public final class BasaltServer implements AutoCloseable {
             node.close();
             throw e;
         }
+        try {
+            node.joinCluster(resp.port());
+        } catch (RuntimeException e) {
+            resp.close();
+            node.close();
+            throw e;
+        }
         node.onShutdown(() -> {
             Thread t = new Thread(this::close, "basalt-shutdown");
             t.start();

@@ -33,6 +33,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--peers", description = "the group's members: id=host:raftPort:respPort,... (this node among them)")
     String peers;
 
+    @Option(names = "--zk", description = "ZooKeeper connect string: join the cluster map there (cluster mode)")
+    String zk;
+
+    @Option(names = "--cluster", description = "the cluster's name in ZooKeeper (default local)")
+    String cluster;
+
     @Option(names = "--set", description = "any setting as name=value (repeatable)")
     java.util.List<String> sets = new java.util.ArrayList<>();
 
@@ -72,6 +78,12 @@ public final class Main implements Callable<Integer> {
         }
         if (group != null) {
             cfg.setInitial("raft-group", group);
+        }
+        if (zk != null) {
+            cfg.setInitial("cluster-zk", zk);
+        }
+        if (cluster != null) {
+            cfg.setInitial("cluster-name", cluster);
         }
         for (String s : sets) {
             int eq = s.indexOf('=');

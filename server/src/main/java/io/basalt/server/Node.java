@@ -46,6 +46,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledExecutorService collectorThread;
     private volatile Runnable shutdownHook = () -> {};
     private final io.basalt.server.cluster.ClusterState cluster;
+    private volatile io.basalt.server.cluster.ClusterAgent clusterAgent;
 
     public Node(ServerConfig config) {
         this(config, System::currentTimeMillis);
@@ -228,8 +229,30 @@ public final class Node implements AutoCloseable {
         shutdownHook.run();
     }
 
+    /**
+     * Joins the cluster map in ZooKeeper when {@code cluster-zk} is set (a Raft group member only):
+     * called once the RESP port is bound, since the announcement carries it.
+     */
+    public void joinCluster(int respPort) {
+        String zk = config.get("cluster-zk");
+        if (zk.isEmpty()) {
+            return;
+        }
+        if (!(writePath instanceof io.basalt.server.raft.RaftWritePath raft)) {
+            throw new IllegalArgumentException("cluster-zk needs a Raft group: start with --id/--group/--peers");
+        }
+        io.basalt.server.raft.RaftSettings.Peer self = raft.self();
+        clusterAgent = new io.basalt.server.cluster.ClusterAgent(zk, config.get("cluster-name"), cluster, writePath,
+                io.basalt.server.cluster.ClusterAgent.info(cluster.serverId(), self.host(), respPort, self.raftPort(),
+                        cluster.groupId()), config.getLong("cluster-report-ms"));
+    }
+
     @Override
     public void close() {
+        io.basalt.server.cluster.ClusterAgent agent = clusterAgent;
+        if (agent != null) {
+            agent.close();
+        }
         scripts.abort(); // a running script is stopped and rolled back, never half-applied
         collectorThread.shutdownNow();
         try {

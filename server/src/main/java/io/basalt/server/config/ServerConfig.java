@@ -68,6 +68,9 @@ public final class ServerConfig {
         add("busy-reply-threshold", Kind.INT, "5000", true, 0, Integer.MAX_VALUE);
         add("notify-keyspace-events", Kind.STRING, "", true);
         add("session-idle-timeout", Kind.INT, "3600", false, 0, Integer.MAX_VALUE);
+        add("cluster-zk", Kind.STRING, "", false);
+        add("cluster-name", Kind.STRING, "local", false);
+        add("cluster-report-ms", Kind.INT, "200", false, 10, 60_000);
         add("raft-id", Kind.STRING, "", false);
         add("raft-group", Kind.STRING, "g1", false);
         add("raft-peers", Kind.STRING, "", false);

@@ -160,6 +160,17 @@ public final class RaftWritePath implements WritePath {
         return true;
     }
 
+    /** The current Raft term as this replica knows it (0 if the group is not started). */
+    public long term() {
+        org.apache.ratis.server.RaftServer.Division d = division();
+        return d == null ? 0 : d.getInfo().getCurrentTerm();
+    }
+
+    /** This replica's own peer settings (host, ports). */
+    public RaftSettings.Peer self() {
+        return settings.self();
+    }
+
     @Override
     public boolean servesLocalReads() {
         return !stateMachine.loading();

@@ -1,0 +1,298 @@
+package io.basalt.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.basalt.routing.cluster.ClusterMap;
+import io.basalt.routing.cluster.ClusterMap.Group;
+import io.basalt.routing.cluster.ClusterMap.Member;
+import io.basalt.routing.cluster.ClusterMap.SlotRange;
+import io.basalt.routing.cluster.ClusterMap.Topology;
+import io.basalt.routing.cluster.ClusterStore;
+import io.basalt.routing.cluster.ClusterStore.ServerInfo;
+import io.basalt.routing.cluster.ClusterStore.Versioned;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster map's owner. Several may run; one leads (Curator LeaderLatch under
+ * {@code /basalt/<cluster>/coordinator/leader}) and only the leader changes the map. Each change is
+ * one compare-and-set of one ZooKeeper node, re-read and re-decided on conflict, so a request is
+ * either fully done or not at all, and repeating it (e.g. against the next leader after a failover)
+ * is harmless: creating a group that exists with the same members, or assigning slots a group
+ * already owns, succeeds without writing.
+ *
+ * <p>Admin API (JSON over HTTP): {@code GET /api/status}; {@code POST /api/groups}
+ * {@code {"id":"g1","servers":["n1","n2","n3"]}} (members from the servers' announcements);
+ * {@code POST /api/slots} {@code {"from":0,"to":16383,"group":"g1"}} (unassigned slots only: moving
+ * owned slots is the migration issue's). A follower coordinator answers changes with 409 and the
+ * leader's id.
+ */
+public final class Coordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String id;
+    private final CuratorFramework zk;
+    private final ClusterStore store;
+    private final LeaderLatch latch;
+    private final HttpServer http;
+
+    public Coordinator(String zkConnect, String cluster, String host, int httpPort) throws Exception {
+        this.zk = CuratorFrameworkFactory.builder().connectString(zkConnect).sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000)).build();
+        zk.start();
+        this.store = new ClusterStore(zk, cluster);
+        this.http = HttpServer.create(new InetSocketAddress(host, httpPort), 64);
+        this.id = host + ":" + http.getAddress().getPort();
+        this.latch = new LeaderLatch(zk, store.root() + "/coordinator/leader", id);
+        latch.start();
+        http.createContext("/api/status", this::status);
+        http.createContext("/api/groups", ex -> change(ex, this::createGroup));
+        http.createContext("/api/slots", ex -> change(ex, this::assignSlots));
+        http.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "coordinator-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        http.start();
+        log.info("coordinator {} for cluster {} (ZooKeeper {})", id, cluster, zkConnect);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    public boolean isLeader() {
+        return latch.hasLeadership();
+    }
+
+    public ClusterStore store() {
+        return store;
+    }
+
+    // ---- jobs (leader only) --------------------------------------------------------------------
+
+    /** Thrown for a request the cluster's state refuses (HTTP 409/400 with this message). */
+    static final class Refused extends Exception {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** Creates a group from live servers; the same request again is a no-op. */
+    Group createGroup(JsonNode req) throws Exception {
+        String gid = text(req, "id");
+        if (!gid.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new Refused(400, "group id must be 1 to 64 characters of A-Z a-z 0-9 _ . -");
+        }
+        JsonNode servers = req.get("servers");
+        if (servers == null || !servers.isArray() || servers.isEmpty()) {
+            throw new Refused(400, "servers: a non-empty list of server ids");
+        }
+        Map<String, ServerInfo> live = new HashMap<>();
+        for (ServerInfo s : store.servers()) {
+            live.put(s.id(), s);
+        }
+        List<Member> members = new ArrayList<>();
+        for (JsonNode s : servers) {
+            ServerInfo info = live.get(s.asText());
+            if (info == null) {
+                throw new Refused(409, "server " + s.asText() + " is not registered (not running, or not joined to this cluster)");
+            }
+            members.add(new Member(info.id(), info.host(), info.raftPort(), info.respPort(), false));
+        }
+        for (int attempt = 0; ; attempt++) {
+            Versioned<Group> cur = store.group(gid);
+            if (cur.value() != null) {
+                if (ids(cur.value().members()).equals(ids(members))) {
+                    return cur.value(); // done before (by us or a previous leader)
+                }
+                throw new Refused(409, "group " + gid + " exists with other members " + ids(cur.value().members()));
+            }
+            try {
+                Group g = new Group(gid, members, null, 0);
+                store.setGroup(g, -1);
+                log.info("created group {} with {}", gid, ids(members));
+                return g;
+            } catch (ClusterStore.Conflict e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Gives unassigned slots [from, to] to a group; slots it already owns are fine (idempotent). */
+    Topology assignSlots(JsonNode req) throws Exception {
+        int from = req.path("from").asInt(-1);
+        int to = req.path("to").asInt(-1);
+        String gid = text(req, "group");
+        if (from < 0 || to > 16383 || from > to) {
+            throw new Refused(400, "from/to: a slot range within 0..16383");
+        }
+        if (store.group(gid).value() == null) {
+            throw new Refused(409, "no group " + gid);
+        }
+        for (int attempt = 0; ; attempt++) {
+            Versioned<Topology> cur = store.topology();
+            Topology t = cur.value() == null ? Topology.empty() : cur.value();
+            boolean change = false;
+            for (int s = from; s <= to; s++) {
+                String owner = t.ownerOf(s);
+                if (owner == null) {
+                    change = true;
+                } else if (!owner.equals(gid)) {
+                    throw new Refused(409, "slot " + s + " is owned by group " + owner
+                            + " (moving slots between groups needs a migration)");
+                }
+            }
+            if (!change) {
+                return t;
+            }
+            try {
+                Topology next = t.assign(from, to, gid);
+                store.setTopology(next, cur);
+                log.info("assigned slots {}-{} to {} (epoch {})", from, to, gid, next.epoch());
+                return next;
+            } catch (ClusterStore.Conflict e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<String> ids(List<Member> members) {
+        return members.stream().map(Member::serverId).sorted().toList();
+    }
+
+    private static String text(JsonNode req, String field) throws Refused {
+        JsonNode v = req.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new Refused(400, field + ": required");
+        }
+        return v.asText();
+    }
+
+    // ---- HTTP -------------------------------------------------------------------------------------
+
+    interface Job {
+        Object run(JsonNode request) throws Exception;
+    }
+
+    private void change(HttpExchange ex, Job job) throws IOException {
+        try (ex) {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                reply(ex, 405, error("use POST"));
+                return;
+            }
+            if (!latch.hasLeadership()) {
+                ObjectNode e = error("not the leading coordinator");
+                e.put("leader", leaderId());
+                reply(ex, 409, e);
+                return;
+            }
+            JsonNode req;
+            try (InputStream in = ex.getRequestBody()) {
+                req = JSON.readTree(in);
+            } catch (IOException e) {
+                reply(ex, 400, error("body must be JSON: " + e.getMessage()));
+                return;
+            }
+            try {
+                reply(ex, 200, JSON.valueToTree(job.run(req == null ? JSON.createObjectNode() : req)));
+            } catch (Refused r) {
+                reply(ex, r.status, error(r.getMessage()));
+            } catch (Exception e) {
+                log.warn("admin request failed", e);
+                reply(ex, 503, error(e.toString()));
+            }
+        }
+    }
+
+    private void status(HttpExchange ex) throws IOException {
+        try (ex) {
+            ObjectNode out = JSON.createObjectNode();
+            out.put("coordinator", id);
+            out.put("leader", latch.hasLeadership());
+            out.put("leaderId", leaderId());
+            try {
+                ClusterMap m = store.map();
+                out.put("epoch", m.epoch());
+                out.set("topology", JSON.valueToTree(m.topology()));
+                out.set("groups", JSON.valueToTree(m.groups()));
+                out.set("servers", JSON.valueToTree(store.servers()));
+                int assigned = 0;
+                for (SlotRange r : m.topology().ranges()) {
+                    assigned += r.to() - r.from() + 1;
+                }
+                out.put("slotsAssigned", assigned);
+            } catch (Exception e) {
+                out.put("error", "ZooKeeper unavailable: " + e);
+            }
+            reply(ex, 200, out);
+        }
+    }
+
+    private String leaderId() {
+        try {
+            return latch.getLeader().getId();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("error", message);
+        return e;
+    }
+
+    private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        http.stop(0);
+        try {
+            latch.close();
+        } catch (IOException e) {
+            log.debug("closing the leader latch", e);
+        }
+        zk.close();
+    }
+}

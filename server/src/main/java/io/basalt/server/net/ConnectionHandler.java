@@ -220,7 +220,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 node.stats().command(r.spec().name()).rejected.increment();
                 Slot s = new Slot();
                 replies.add(s);
-                finish(s, notHere, null, false);
+                boolean skipThis = session.replyMode() == ClientSession.ReplyMode.SKIP;
+                if (skipThis) {
+                    session.replyMode(ClientSession.ReplyMode.ON);
+                }
+                finish(s, notHere, null, skipThis);
                 continue;
             }
             if (session.inMulti() && queuesInMulti(r)) {

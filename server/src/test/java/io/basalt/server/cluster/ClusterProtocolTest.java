@@ -100,6 +100,7 @@ class ClusterProtocolTest {
             }
             assertThat(c.call("CLUSTER FOO")).isEqualTo("-ERR unknown subcommand 'FOO'. Try CLUSTER HELP.\r\n");
             assertThat(c.call("CLUSTER KEYSLOT")).isEqualTo("-ERR wrong number of arguments for 'cluster|keyslot' command\r\n");
+            assertThat(c.call("INFO cluster")).isEqualTo("$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n");
             // no routing without a map
             assertThat(c.call("SET " + keyIn(8192, 16383, "k") + " v")).isEqualTo("+OK\r\n");
         }
@@ -179,6 +180,8 @@ class ClusterProtocolTest {
                     + "total_cluster_links_buffer_limit_exceeded:0\r\n";
             assertThat(c.call("CLUSTER INFO")).isEqualTo("$" + info.length() + "\r\n" + info + "\r\n");
             assertThat(c.call("CLUSTER MYID")).isEqualTo(bulk(ME));
+            assertThat(c.call("INFO cluster")).isEqualTo("$30\r\n# Cluster\r\ncluster_enabled:1\r\n\r\n");
+            assertThat(c.call("INFO")).contains("# Cluster\r\ncluster_enabled:1\r\n");
             assertThat(c.call("CLUSTER KEYSLOT foo")).isEqualTo(":12182\r\n");
             assertThat(c.call("CLUSTER KEYSLOT {user1}.a")).isEqualTo(":" + SlotHash.slot("user1") + "\r\n");
 
@@ -238,6 +241,10 @@ class ClusterProtocolTest {
             assertThat(c.call("MGET " + mine + " " + mine2)).isEqualTo("*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
             assertThat(c.call("MGET " + mine + " " + theirs)).isEqualTo("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
             assertThat(c.call("MGET " + theirs + " " + mine)).isEqualTo("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+            // CLIENT REPLY SKIP skips just the redirect
+            c.send("CLIENT REPLY SKIP");
+            c.send("GET " + theirs);
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
             // commands without keys run here
             assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(c.call("DBSIZE")).isEqualTo(":2\r\n");

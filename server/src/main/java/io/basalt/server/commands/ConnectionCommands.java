@@ -44,6 +44,9 @@ public final class ConnectionCommands {
         });
         r.read("select", ctx -> {
             long db = ctx.args().longValue(1);
+            if (db != 0 && ctx.node().cluster().enabled()) {
+                throw new RedisException("ERR SELECT is not allowed in cluster mode");
+            }
             if (db != 0) {
                 throw new RedisException("ERR DB index is out of range");
             }

@@ -205,6 +205,8 @@ class ClusterProtocolTest {
             assertThat(c.call("CLUSTER GETKEYSINSLOT 1 -1")).isEqualTo("-ERR Invalid slot or number of keys\r\n");
             assertThat(c.call("CLUSTER GETKEYSINSLOT 16384 1")).isEqualTo("-ERR Invalid slot or number of keys\r\n");
             assertThat(c.call("CLUSTER GETKEYSINSLOT 1 x")).isEqualTo("-ERR value is not an integer or out of range\r\n");
+            assertThat(c.call("SELECT 1")).isEqualTo("-ERR SELECT is not allowed in cluster mode\r\n");
+            assertThat(c.call("SELECT 0")).isEqualTo("+OK\r\n");
             assertThat(c.call("ASKING")).isEqualTo("+OK\r\n");
             assertThat(c.call("READONLY")).isEqualTo("+OK\r\n");
             assertThat(c.call("READWRITE")).isEqualTo("+OK\r\n");

@@ -29,21 +29,24 @@ public final class ConnectionCommands {
         r.read("reset", ConnectionCommands::reset);
         // READONLY: this connection accepts reads from a follower replica (possibly behind the leader)
         r.read("readonly", ctx -> {
-            if (!ctx.node().writePath().replicated()) {
-                throw new RedisException("ERR This instance has cluster support disabled");
+            if (!ClusterCommands.clusterProtocol(ctx)) {
+                throw new RedisException(ClusterCommands.DISABLED);
             }
             ctx.session().readonly(true);
             return Reply.OK;
         });
         r.read("readwrite", ctx -> {
-            if (!ctx.node().writePath().replicated()) {
-                throw new RedisException("ERR This instance has cluster support disabled");
+            if (!ClusterCommands.clusterProtocol(ctx)) {
+                throw new RedisException(ClusterCommands.DISABLED);
             }
             ctx.session().readonly(false);
             return Reply.OK;
         });
         r.read("select", ctx -> {
             long db = ctx.args().longValue(1);
+            if (db != 0 && ctx.node().cluster().enabled()) {
+                throw new RedisException("ERR SELECT is not allowed in cluster mode");
+            }
             if (db != 0) {
                 throw new RedisException("ERR DB index is out of range");
             }

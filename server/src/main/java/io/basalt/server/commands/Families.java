@@ -25,6 +25,7 @@ public final class Families {
         ScriptingCommands.register(r);
         FunctionCommands.register(r);
         PubSubCommands.register(r);
+        ClusterCommands.register(r);
         StreamCommands.register(r);
         InternalCommands.register(r);
         return r;

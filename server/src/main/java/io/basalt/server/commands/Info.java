@@ -19,9 +19,9 @@ import java.util.Set;
 /** INFO: Redis's sections and field names, with RocksDB figures where Redis would report its own. */
 final class Info {
     private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "errorstats", "keyspace");
+            "replication", "cpu", "errorstats", "cluster", "keyspace");
     private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "commandstats", "errorstats", "keyspace");
+            "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace");
 
     private Info() {}
 
@@ -58,6 +58,7 @@ final class Info {
                 case "replication" -> sb.append(node.writePath().replicationInfo()).append("master_failover_state:no-failover\r\n")
                         .append("master_replid:").append(node.runId()).append("\r\nmaster_repl_offset:0\r\n");
                 case "cpu" -> cpu(sb);
+                case "cluster" -> sb.append("cluster_enabled:").append(node.cluster().enabled() ? 1 : 0).append("\r\n");
                 case "commandstats" -> commandstats(sb, node);
                 case "errorstats" -> node.stats().errors().forEach((code, n) ->
                         sb.append("errorstat_").append(code).append(":count=").append(n).append("\r\n"));

@@ -3,6 +3,7 @@ package io.basalt.server.net;
 import io.basalt.routing.commands.CommandFlag;
 import io.basalt.routing.commands.CommandSpec;
 import io.basalt.server.Node;
+import io.basalt.server.cluster.ClusterRouting;
 import io.basalt.server.dispatch.Args;
 import io.basalt.server.dispatch.ClientSession;
 import io.basalt.server.dispatch.CommandContext;
@@ -208,6 +209,24 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             List<byte[]> argv = ((RespDecoder.Request) msg).args();
             Dispatcher.Resolved r = dispatcher.resolve(argv, session);
+            Reply.Error notHere = r.error() == null ? ClusterRouting.route(node.cluster(), r.spec(), argv) : null;
+            if (notHere != null) {
+                // Redis Cluster's redirect (MOVED/CROSSSLOT/CLUSTERDOWN); inside MULTI it also dooms the EXEC
+                take();
+                if (session.inMulti() && queuesInMulti(r)) {
+                    session.flagMultiError();
+                }
+                node.stats().totalCommands.increment();
+                node.stats().command(r.spec().name()).rejected.increment();
+                Slot s = new Slot();
+                replies.add(s);
+                boolean skipThis = session.replyMode() == ClientSession.ReplyMode.SKIP;
+                if (skipThis) {
+                    session.replyMode(ClientSession.ReplyMode.ON);
+                }
+                finish(s, notHere, null, skipThis);
+                continue;
+            }
             if (session.inMulti() && queuesInMulti(r)) {
                 take();
                 queueInMulti(argv, r);
@@ -374,6 +393,14 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(slot, Reply.error("EXECABORT Transaction discarded because of previous errors."), spec, false);
             return;
         }
+        Reply.Error moved = routeQueued();
+        if (moved != null) {
+            // the cluster map changed since the commands were queued: none of them runs here
+            session.endMulti();
+            session.unwatch(node.watches());
+            finish(slot, moved, spec, false);
+            return;
+        }
         List<byte[]> first = session.queuedCommands().isEmpty() ? null : session.queuedCommands().get(0);
         Reply elsewhere = redirect(first == null ? null : node.table().lookup(first.get(0)), first);
         if (elsewhere != null) {
@@ -391,6 +418,26 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         slot.startNanos = start;
         writesInFlight.incrementAndGet();
         node.writePath().submit(p, reply -> completed(slot, reply));
+    }
+
+    /** The cluster redirect for the first queued command whose keys are not served here, or null. */
+    private Reply.Error routeQueued() {
+        if (!node.cluster().enabled()) {
+            return null;
+        }
+        for (List<byte[]> q : session.queuedCommands()) {
+            CommandSpec qs;
+            try {
+                qs = Dispatcher.lookup(node.table(), q);
+            } catch (Dispatcher.Unresolved e) {
+                continue;
+            }
+            Reply.Error e = ClusterRouting.route(node.cluster(), qs, q);
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /**

@@ -25,11 +25,18 @@ public final class RealRedis implements AutoCloseable {
     }
 
     public RealRedis() throws IOException, InterruptedException {
+        this(new String[0]);
+    }
+
+    /** With extra command-line settings ({@code "--cluster-enabled", "yes"}, …). */
+    public RealRedis(String... extraArgs) throws IOException, InterruptedException {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--databases", "1")
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("redis-server", "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "1"));
+        cmd.addAll(java.util.List.of(extraArgs));
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();

@@ -33,6 +33,24 @@ public final class RespConnection implements AutoCloseable {
         return call(args);
     }
 
+    /** Sends a command without reading a reply (CLIENT REPLY OFF/SKIP, pipelining). */
+    public void send(String line) throws IOException {
+        List<byte[]> args = RespDecoder.splitArgs(line.getBytes(StandardCharsets.UTF_8));
+        out.write(encode(args));
+        out.flush();
+    }
+
+    private static byte[] encode(List<byte[]> args) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] a : args) {
+            b.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(a);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return b.toByteArray();
+    }
+
     public String call(List<byte[]> args) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));

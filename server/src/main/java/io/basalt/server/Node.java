@@ -47,6 +47,7 @@ public final class Node implements AutoCloseable {
     private volatile Runnable shutdownHook = () -> {};
     private final io.basalt.server.cluster.ClusterState cluster;
     private volatile io.basalt.server.cluster.ClusterAgent clusterAgent;
+    private final io.basalt.server.cluster.ClusterBus clusterBus;
 
     public Node(ServerConfig config) {
         this(config, System::currentTimeMillis);
@@ -76,6 +77,7 @@ public final class Node implements AutoCloseable {
         this.scripts = new io.basalt.server.scripting.LuaScripts(() -> config.getLong("busy-reply-threshold"));
         this.cluster = new io.basalt.server.cluster.ClusterState(
                 config.get("raft-id").isEmpty() ? "standalone" : config.get("raft-id"), config.get("raft-group"));
+        this.clusterBus = new io.basalt.server.cluster.ClusterBus(cluster);
         if (config.get("raft-peers").isEmpty()) {
             this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
                     () -> "always".equals(config.get("appendfsync")));
@@ -133,6 +135,11 @@ public final class Node implements AutoCloseable {
     /** The cluster map this server serves (cluster mode), or a disabled state. */
     public io.basalt.server.cluster.ClusterState cluster() {
         return cluster;
+    }
+
+    /** Forwards PUBLISH to the cluster's other servers (idle outside cluster mode). */
+    public io.basalt.server.cluster.ClusterBus clusterBus() {
+        return clusterBus;
     }
 
     public io.basalt.server.net.PubSub pubsub() {
@@ -253,6 +260,7 @@ public final class Node implements AutoCloseable {
         if (agent != null) {
             agent.close();
         }
+        clusterBus.close();
         scripts.abort(); // a running script is stopped and rolled back, never half-applied
         collectorThread.shutdownNow();
         try {

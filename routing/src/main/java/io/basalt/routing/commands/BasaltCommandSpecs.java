@@ -19,6 +19,11 @@ final class BasaltCommandSpecs {
                                 .group("server").since("0.1.0")
                                 .summary("Raft group status and membership: STATUS, TRANSFER id, ADD id host:raftPort:respPort, REMOVE id, SNAPSHOT")
                                 .complexity("O(1) plus a Raft configuration change").build())
+                        .sub(CommandSpec.builder("basalt|deliver", 4).flags(CommandFlag.PUBSUB, CommandFlag.LOADING,
+                                        CommandFlag.STALE, CommandFlag.FAST, NOSCRIPT)
+                                .acl("pubsub", "fast").group("pubsub").since("0.1.0")
+                                .summary("Delivers a message to this server's subscribers only (the cluster bus's forwarding of PUBLISH)")
+                                .complexity("O(N+M) like PUBLISH").build())
                         .sub(CommandSpec.builder("basalt|session", -3).flags(CommandFlag.FAST, NOSCRIPT, NO_MULTI, CommandFlag.LOADING, CommandFlag.STALE)
                                 .acl("connection", "fast").group("connection").since("0.1.0")
                                 .summary("Numbers this connection's commands for at-most-once writes across reconnects: SESSION id first-seq, SESSION OFF")

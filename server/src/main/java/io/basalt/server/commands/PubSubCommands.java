@@ -23,7 +23,13 @@ public final class PubSubCommands {
         r.read("unsubscribe", ctx -> unsubscribe(ctx, PubSub.Kind.CHANNEL));
         r.read("punsubscribe", ctx -> unsubscribe(ctx, PubSub.Kind.PATTERN));
         r.read("sunsubscribe", ctx -> unsubscribe(ctx, PubSub.Kind.SHARD));
-        r.read("publish", ctx -> Reply.integer(ctx.node().pubsub().publish(ctx.args().bytes(1), ctx.args().bytes(2))));
+        // as Redis Cluster: the message reaches subscribers on every server; the count is this server's
+        r.read("publish", ctx -> {
+            int n = ctx.node().pubsub().publish(ctx.args().bytes(1), ctx.args().bytes(2));
+            ctx.node().clusterBus().publish(ctx.args().bytes(1), ctx.args().bytes(2));
+            return Reply.integer(n);
+        });
+        r.read("basalt|deliver", ctx -> Reply.integer(ctx.node().pubsub().publish(ctx.args().bytes(2), ctx.args().bytes(3))));
         r.read("spublish", ctx -> Reply.integer(ctx.node().pubsub().spublish(ctx.args().bytes(1), ctx.args().bytes(2))));
         r.read("pubsub|channels", ctx -> channels(ctx, PubSub.Kind.CHANNEL));
         r.read("pubsub|shardchannels", ctx -> channels(ctx, PubSub.Kind.SHARD));

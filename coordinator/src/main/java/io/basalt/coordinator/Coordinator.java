@@ -63,6 +63,8 @@ public final class Coordinator implements AutoCloseable {
         this.latch = new LeaderLatch(zk, store.root() + "/coordinator/leader", id);
         latch.start();
         http.createContext("/api/status", this::status);
+        http.createContext("/api/stats", this::stats);
+        http.createContext("/", this::dashboard);
         http.createContext("/api/groups", ex -> change(ex, this::createGroup));
         http.createContext("/api/slots", ex -> change(ex, this::assignSlots));
         http.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -257,6 +259,51 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** Live figures of every announced server, read in parallel (INFO), for the dashboard. */
+    private void stats(HttpExchange ex) throws IOException {
+        try (ex) {
+            ObjectNode out = JSON.createObjectNode();
+            try {
+                List<ServerInfo> servers = store.servers();
+                List<java.util.concurrent.CompletableFuture<Map<String, Object>>> fs = new ArrayList<>();
+                for (ServerInfo s : servers) {
+                    fs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> ServerStats.read(s.host(), s.respPort(), 1_000), statsPool));
+                }
+                for (int i = 0; i < servers.size(); i++) {
+                    out.set(servers.get(i).id(), JSON.valueToTree(fs.get(i).join()));
+                }
+            } catch (Exception e) {
+                out.put("error", "ZooKeeper unavailable: " + e);
+            }
+            reply(ex, 200, out);
+        }
+    }
+
+    private final java.util.concurrent.ExecutorService statsPool = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "coordinator-stats");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The dashboard: one static page (no build step) that polls the API. */
+    private void dashboard(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"/".equals(ex.getRequestURI().getPath()) && !"/index.html".equals(ex.getRequestURI().getPath())) {
+                reply(ex, 404, error("not found"));
+                return;
+            }
+            byte[] page;
+            try (InputStream in = Coordinator.class.getResourceAsStream("/dashboard.html")) {
+                page = in.readAllBytes();
+            }
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, page.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(page);
+            }
+        }
+    }
+
     private String leaderId() {
         try {
             return latch.getLeader().getId();
@@ -288,6 +335,7 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         http.stop(0);
+        statsPool.shutdownNow();
         try {
             latch.close();
         } catch (IOException e) {

@@ -360,11 +360,33 @@ public final class RaftWritePath implements WritePath {
                 if (lost != null) {
                     Throwable why = error != null ? error : reply == null ? null : reply.getException();
                     log.warn("replication of a batch of {} failed: {}", ps.size(), why == null ? "?" : why.toString());
-                    // not known to be applied: the client must treat it as possibly applied
-                    lost.fail(Reply.error("TRYAGAIN replication failed: " + (why == null ? "unknown" : why.getClass().getSimpleName())));
+                    lost.fail(failure(why));
                 }
             }
         });
+    }
+
+    /**
+     * The reply to writes whose replication failed. Redis Cluster clients retry {@code TRYAGAIN} on
+     * their own (redis-py does), so it is used only where Ratis refused the entry before appending it
+     * (not applied, safe to retry). Every other failure — notably NotLeaderException, which is also
+     * how a deposed leader fails entries it had appended and a successor may still commit — is
+     * {@code UNCERTAIN}: the write may or may not have been applied, no client retries it by itself,
+     * and a numbered session (BASALT SESSION) makes the application's own retry safe.
+     */
+    static Reply failure(Throwable why) {
+        Throwable t = why;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String name = t == null ? "unknown" : t.getClass().getSimpleName();
+        if (t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+                || t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
+                || t instanceof org.apache.ratis.protocol.exceptions.ResourceUnavailableException
+                || t instanceof org.apache.ratis.protocol.exceptions.ServerNotReadyException) {
+            return Reply.error("TRYAGAIN replication refused (" + name + "), not applied: retry");
+        }
+        return Reply.error("UNCERTAIN replication failed (" + name + "): the write may or may not have been applied");
     }
 
     /**
@@ -396,7 +418,7 @@ public final class RaftWritePath implements WritePath {
      * through a RaftClient: a client targets the leader it last knew (at first the group's first
      * peer), so after a failover a new leader's writes went to the old one and waited for its
      * request timeout — seconds when the old leader is partitioned away rather than dead. If this
-     * node is no longer the leader, the reply is a NotLeaderException: the batch fails (TRYAGAIN).
+     * node is no longer the leader, the reply is a NotLeaderException: the batch fails (UNCERTAIN, see {@link #failure}).
      * One sender thread calls this, and the server appends in call order, so batches keep their order.
      */
     private java.util.concurrent.CompletableFuture<RaftClientReply> submitLocal(Message m) {

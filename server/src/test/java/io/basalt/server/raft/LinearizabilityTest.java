@@ -144,8 +144,8 @@ class LinearizabilityTest {
                 reply = null;
             }
             long end = System.nanoTime();
-            if (reply != null && reply.startsWith("-") && !reply.startsWith("-TRYAGAIN")) {
-                continue; // refused (MOVED, CLUSTERDOWN) or failed (an error reply): nothing happened
+            if (reply != null && reply.startsWith("-") && !reply.startsWith("-UNCERTAIN")) {
+                continue; // refused (MOVED, CLUSTERDOWN, TRYAGAIN) or failed (an error reply): nothing happened
             }
             // a lost connection or a failed replication: it may or may not have taken effect
             boolean known = reply != null && !reply.startsWith("-");

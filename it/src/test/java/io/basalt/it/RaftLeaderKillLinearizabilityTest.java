@@ -101,8 +101,22 @@ class RaftLeaderKillLinearizabilityTest {
             total += known;
             System.out.printf("key %s: %d operations, %d with unknown outcome%n", k, h.size(), unknown);
             assertThat(known).as("completed operations on %s", k).isGreaterThan(100);
-            assertThat(checkWithBigStack(h)).as("history of %s (%d operations, %d unknown) is linearizable", k, h.size(), unknown)
-                    .isTrue();
+            boolean ok = checkWithBigStack(h);
+            if (!ok) {
+                // keep the history for diagnosis: one operation per line, in start order
+                java.nio.file.Path dump = java.nio.file.Path.of("target", "history-" + k + ".txt");
+                java.util.List<String> lines = new java.util.ArrayList<>();
+                h.stream().sorted(java.util.Comparator.comparingLong(Op::start))
+                        .forEach(o -> lines.add(o.start() + " " + (o.end() == Long.MAX_VALUE ? "?" : Long.toString(o.end()))
+                                + " " + o.kind() + " " + o.value()));
+                try {
+                    java.nio.file.Files.write(dump, lines);
+                } catch (IOException e) {
+                    // diagnosis only
+                }
+                System.out.println("non-linearizable history of " + k + " written to " + dump.toAbsolutePath());
+            }
+            assertThat(ok).as("history of %s (%d operations, %d unknown) is linearizable", k, h.size(), unknown).isTrue();
         }
         assertThat(acked.get()).as("acknowledged writes").isGreaterThan(400);
         System.out.println("operations completed: " + total + ", writes acknowledged: " + acked.get());

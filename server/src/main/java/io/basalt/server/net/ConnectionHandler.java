@@ -321,9 +321,15 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Whether the read at the head of the inbox may run now; if not, a barrier is on its way. */
     private boolean readAllowed() {
-        if (!node.writePath().acceptsWrites() || consumed + 1 <= readsAllowedUpTo) {
-            return true; // a follower serving READONLY reads, or already confirmed
+        if (consumed + 1 <= readsAllowedUpTo) {
+            return true; // already confirmed
         }
+        if (session.readonly() && !node.writePath().acceptsWrites()) {
+            return true; // a follower serving READONLY reads (they may lag, by choice)
+        }
+        // Everything else confirms first — also when this node stopped leading since readElsewhere
+        // looked: serving such a read from local state could return a value the new leader has
+        // already overwritten (the confirmation fails, and the read is redirected).
         java.util.concurrent.CompletableFuture<Void> barrier = node.writePath().readBarrier();
         if (barrier == null) {
             return true;

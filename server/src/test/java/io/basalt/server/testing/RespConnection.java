@@ -35,8 +35,7 @@ public final class RespConnection implements AutoCloseable {
 
     /** Sends a command without reading a reply (CLIENT REPLY OFF/SKIP, pipelining). */
     public void send(String line) throws IOException {
-        List<byte[]> args = RespDecoder.splitArgs(line.getBytes(StandardCharsets.UTF_8));
-        out.write(encode(args));
+        out.write(encode(RespDecoder.splitArgs(line.getBytes(StandardCharsets.UTF_8))));
         out.flush();
     }
 
@@ -52,14 +51,7 @@ public final class RespConnection implements AutoCloseable {
     }
 
     public String call(List<byte[]> args) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (byte[] a : args) {
-            b.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            b.writeBytes(a);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(b.toByteArray());
+        out.write(encode(args));
         out.flush();
         return readReply();
     }

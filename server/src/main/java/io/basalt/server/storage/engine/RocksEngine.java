@@ -240,41 +240,44 @@ public final class RocksEngine implements AutoCloseable {
         try (DBOptions dbo = new DBOptions();
                 RocksDB src = RocksDB.openReadOnly(dbo, source.toString(), descriptors, srcHandles);
                 WriteBatch clear = new WriteBatch()) {
-            for (Cf cf : Cf.values()) {
-                byte[][] range = firstAndLast(db, handles.get(cf));
-                if (range != null) {
-                    clear.deleteRange(handles.get(cf), range[0], range[1]);
-                    clear.delete(handles.get(cf), range[1]);
-                }
-            }
-            clear.put(handles.get(Cf.SYSTEM), marker, new byte[0]); // the clear removed it: same atomic write
-            db.write(writeNoSync, clear);
-            for (Cf cf : Cf.values()) {
-                try (ReadOptions ro = new ReadOptions().setFillCache(false);
-                        RocksIterator it = src.newIterator(srcHandles.get(cf.ordinal()), ro)) {
-                    WriteBatch b = new WriteBatch();
-                    try {
-                        for (it.seekToFirst(); it.isValid(); it.next()) {
-                            b.put(handles.get(cf), it.key(), it.value());
-                            if (b.getDataSize() > (4 << 20)) {
-                                db.write(writeNoSync, b);
-                                b.close();
-                                b = new WriteBatch();
-                            }
-                        }
-                        it.status();
-                        db.write(writeNoSync, b);
-                    } finally {
-                        b.close();
+            try {
+                for (Cf cf : Cf.values()) {
+                    byte[][] range = firstAndLast(db, handles.get(cf));
+                    if (range != null) {
+                        clear.deleteRange(handles.get(cf), range[0], range[1]);
+                        clear.delete(handles.get(cf), range[1]);
                     }
                 }
-            }
-            for (ColumnFamilyHandle h : srcHandles) {
-                h.close();
-            }
-            try (WriteBatch done = new WriteBatch()) {
-                done.delete(handles.get(Cf.SYSTEM), marker);
-                db.write(writeNoSync, done);
+                clear.put(handles.get(Cf.SYSTEM), marker, new byte[0]); // the clear removed it: same atomic write
+                db.write(writeNoSync, clear);
+                for (Cf cf : Cf.values()) {
+                    try (ReadOptions ro = new ReadOptions().setFillCache(false);
+                            RocksIterator it = src.newIterator(srcHandles.get(cf.ordinal()), ro)) {
+                        WriteBatch b = new WriteBatch();
+                        try {
+                            for (it.seekToFirst(); it.isValid(); it.next()) {
+                                b.put(handles.get(cf), it.key(), it.value());
+                                if (b.getDataSize() > (4 << 20)) {
+                                    db.write(writeNoSync, b);
+                                    b.close();
+                                    b = new WriteBatch();
+                                }
+                            }
+                            it.status();
+                            db.write(writeNoSync, b);
+                        } finally {
+                            b.close();
+                        }
+                    }
+                }
+                try (WriteBatch done = new WriteBatch()) {
+                    done.delete(handles.get(Cf.SYSTEM), marker);
+                    db.write(writeNoSync, done);
+                }
+            } finally {
+                for (ColumnFamilyHandle h : srcHandles) {
+                    h.close(); // before the source DB itself closes
+                }
             }
         } catch (RocksDBException e) {
             throw new StorageException("load from " + source + " failed: " + e.getMessage(), e);

@@ -37,11 +37,15 @@ import org.slf4j.LoggerFactory;
  * is harmless: creating a group that exists with the same members, or assigning slots a group
  * already owns, succeeds without writing.
  *
- * <p>Admin API (JSON over HTTP): {@code GET /api/status}; {@code POST /api/groups}
- * {@code {"id":"g1","servers":["n1","n2","n3"]}} (members from the servers' announcements);
- * {@code POST /api/slots} {@code {"from":0,"to":16383,"group":"g1"}} (unassigned slots only: moving
- * owned slots is the migration issue's). A follower coordinator answers changes with 409 and the
- * leader's id.
+ * <p>Admin API (JSON over HTTP; docs/cluster.md has the full list): {@code GET /api/status},
+ * {@code /api/groups}, {@code /api/slots}, {@code /api/servers}, {@code /api/stats}; {@code POST
+ * /api/groups} {@code {"id":"g1","servers":["n1","n2","n3"]}} (spare servers named in a new group
+ * record start the group); {@code POST /api/slots} {@code {"from":0,"to":16383,"group":"g1"}}
+ * (unassigned slots only: moving owned slots is the migration issue's); {@code POST
+ * /api/replicas/add|remove} {@code {"group","server"[,"learner"]}}; {@code POST /api/leader}
+ * {@code {"group","server"}}. A follower coordinator answers changes with 409 and the leader's id.
+ * Group membership in Raft follows the records through {@link Membership}, which also replaces
+ * replicas that stay away too long.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -52,10 +56,23 @@ public final class Coordinator implements AutoCloseable {
     private final ClusterStore store;
     private final LeaderLatch latch;
     private final HttpServer http;
+    private final Membership membership;
+    private final java.util.concurrent.ScheduledExecutorService loop;
+
+    /** Settings: how long a replica may be away before it is replaced (0: never), how often to look. */
+    public record Options(long replaceAfterMs, long reconcileEveryMs, int zkSessionTimeoutMs) {
+        public static Options defaults() {
+            return new Options(120_000, 500, 10_000);
+        }
+    }
 
     public Coordinator(String zkConnect, String cluster, String host, int httpPort) throws Exception {
-        this.zk = CuratorFrameworkFactory.builder().connectString(zkConnect).sessionTimeoutMs(10_000)
-                .connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000)).build();
+        this(zkConnect, cluster, host, httpPort, Options.defaults());
+    }
+
+    public Coordinator(String zkConnect, String cluster, String host, int httpPort, Options options) throws Exception {
+        this.zk = CuratorFrameworkFactory.builder().connectString(zkConnect).sessionTimeoutMs(options.zkSessionTimeoutMs())
+                .connectionTimeoutMs(Math.min(5_000, options.zkSessionTimeoutMs())).retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000)).build();
         zk.start();
         this.store = new ClusterStore(zk, cluster);
         this.http = HttpServer.create(new InetSocketAddress(host, httpPort), 64);
@@ -64,9 +81,30 @@ public final class Coordinator implements AutoCloseable {
         latch.start();
         http.createContext("/api/status", this::status);
         http.createContext("/api/stats", this::stats);
+        http.createContext("/api/servers", this::servers);
         http.createContext("/", this::dashboard);
         http.createContext("/api/groups", ex -> change(ex, this::createGroup));
         http.createContext("/api/slots", ex -> change(ex, this::assignSlots));
+        http.createContext("/api/replicas/add", ex -> change(ex, this::addReplica));
+        http.createContext("/api/replicas/remove", ex -> change(ex, this::removeReplica));
+        http.createContext("/api/leader", ex -> change(ex, this::transferLeader));
+        this.membership = new Membership(store, options.replaceAfterMs(), System::currentTimeMillis);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-membership");
+            t.setDaemon(true);
+            return t;
+        });
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                if (latch.hasLeadership()) {
+                    membership.tick();
+                } else {
+                    membership.reset();
+                }
+            } catch (Exception e) {
+                log.debug("membership pass failed (retried): {}", e.toString());
+            }
+        }, options.reconcileEveryMs(), options.reconcileEveryMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
         http.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "coordinator-http");
             t.setDaemon(true);
@@ -125,6 +163,13 @@ public final class Coordinator implements AutoCloseable {
                 throw new Refused(409, "server " + s.asText() + " is not registered (not running, or not joined to this cluster)");
             }
             members.add(new Member(info.id(), info.host(), info.raftPort(), info.respPort(), false));
+        }
+        for (Group other : store.map().groups().values()) {
+            for (Member m : members) {
+                if (!other.id().equals(gid) && other.member(m.serverId()) != null) {
+                    throw new Refused(409, "server " + m.serverId() + " is already a replica of group " + other.id());
+                }
+            }
         }
         for (int attempt = 0; ; attempt++) {
             Versioned<Group> cur = store.group(gid);
@@ -187,6 +232,127 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a replica to a group: a spare server (announced, in no group) is written into the group
+     * record; it starts its replica on seeing that, and the membership loop adds it to the Raft
+     * configuration once it runs (it catches up from the leader's log or a snapshot). Repeating
+     * the request is a no-op.
+     */
+    Group addReplica(JsonNode req) throws Exception {
+        String gid = text(req, "group");
+        String sid = text(req, "server");
+        boolean learner = req.path("learner").asBoolean(false);
+        for (int attempt = 0; ; attempt++) {
+            ClusterMap map = store.map();
+            Versioned<Group> cur = store.group(gid);
+            Group g = cur.value();
+            if (g == null) {
+                throw new Refused(409, "no group " + gid);
+            }
+            Member existing = g.member(sid);
+            if (existing != null && existing.learner() == learner) {
+                return g;
+            }
+            ServerInfo info = null;
+            for (ServerInfo s : store.servers()) {
+                if (s.id().equals(sid)) {
+                    info = s;
+                }
+            }
+            if (existing == null) {
+                if (info == null) {
+                    throw new Refused(409, "server " + sid + " is not registered (not running, or not joined to this cluster)");
+                }
+                for (Group other : map.groups().values()) {
+                    if (other.member(sid) != null) {
+                        throw new Refused(409, "server " + sid + " is already a replica of group " + other.id());
+                    }
+                }
+                if (!info.groups().isEmpty()) {
+                    throw new Refused(409, "server " + sid + " still hosts " + info.groups() + ": start it with an empty data directory");
+                }
+            }
+            List<Member> next = new ArrayList<>();
+            for (Member m : g.members()) {
+                if (!m.serverId().equals(sid)) {
+                    next.add(m);
+                }
+            }
+            next.add(existing != null ? new Member(sid, existing.host(), existing.raftPort(), existing.respPort(), learner)
+                    : new Member(sid, info.host(), info.raftPort(), info.respPort(), learner));
+            try {
+                store.setGroup(g.withMembers(next), cur.version());
+                log.info("group {}: {} {} as a {}", gid, existing == null ? "adding" : "changing", sid, learner ? "learner" : "voter");
+                return g.withMembers(next);
+            } catch (ClusterStore.Conflict e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes a replica from a group record; the membership loop then removes it from the Raft
+     * configuration. The last voter cannot be removed. Removing a non-member is a no-op.
+     */
+    Group removeReplica(JsonNode req) throws Exception {
+        String gid = text(req, "group");
+        String sid = text(req, "server");
+        for (int attempt = 0; ; attempt++) {
+            Versioned<Group> cur = store.group(gid);
+            Group g = cur.value();
+            if (g == null) {
+                throw new Refused(409, "no group " + gid);
+            }
+            if (g.member(sid) == null) {
+                return g;
+            }
+            List<Member> next = g.members().stream().filter(m -> !m.serverId().equals(sid)).toList();
+            if (next.stream().noneMatch(m -> !m.learner())) {
+                throw new Refused(409, "group " + gid + " would have no voting replica left");
+            }
+            try {
+                store.setGroup(g.withMembers(next), cur.version());
+                log.info("group {}: removing {}", gid, sid);
+                return g.withMembers(next);
+            } catch (ClusterStore.Conflict e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Makes a voting replica the group's leader (through the current leader; Ratis's transfer). */
+    Map<String, Object> transferLeader(JsonNode req) throws Exception {
+        String gid = text(req, "group");
+        String sid = text(req, "server");
+        Group g = store.group(gid).value();
+        if (g == null) {
+            throw new Refused(409, "no group " + gid);
+        }
+        Member target = g.member(sid);
+        if (target == null || target.learner()) {
+            throw new Refused(409, "server " + sid + " is not a voting replica of group " + gid);
+        }
+        Member leader = g.leaderMember();
+        if (leader == null) {
+            throw new Refused(503, "group " + gid + " has no known leader right now: try again");
+        }
+        if (!sid.equals(leader.serverId())) {
+            try {
+                RespCall.call(leader.host(), leader.respPort(), 30_000, "BASALT", "RAFT", "TRANSFER", sid);
+            } catch (RespCall.ErrorReply e) {
+                throw new Refused(409, "transfer refused: " + e.getMessage());
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("group", gid);
+        out.put("leader", sid);
+        return out;
+    }
+
     private static List<String> ids(List<Member> members) {
         return members.stream().map(Member::serverId).sorted().toList();
     }
@@ -207,6 +373,10 @@ public final class Coordinator implements AutoCloseable {
 
     private void change(HttpExchange ex, Job job) throws IOException {
         try (ex) {
+            if ("GET".equals(ex.getRequestMethod()) && ex.getRequestURI().getPath().matches("/api/(groups|slots)/?")) {
+                readView(ex);
+                return;
+            }
             if (!"POST".equals(ex.getRequestMethod())) {
                 reply(ex, 405, error("use POST"));
                 return;
@@ -235,6 +405,27 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** GET /api/groups (the group records) and GET /api/slots (the topology). */
+    private void readView(HttpExchange ex) throws IOException {
+        try {
+            ClusterMap m = store.map();
+            reply(ex, 200, ex.getRequestURI().getPath().startsWith("/api/groups")
+                    ? JSON.valueToTree(m.groups()) : JSON.valueToTree(m.topology()));
+        } catch (Exception e) {
+            reply(ex, 503, error("ZooKeeper unavailable: " + e));
+        }
+    }
+
+    private void servers(HttpExchange ex) throws IOException {
+        try (ex) {
+            try {
+                reply(ex, 200, JSON.valueToTree(store.servers()));
+            } catch (Exception e) {
+                reply(ex, 503, error("ZooKeeper unavailable: " + e));
+            }
+        }
+    }
+
     private void status(HttpExchange ex) throws IOException {
         try (ex) {
             ObjectNode out = JSON.createObjectNode();
@@ -247,6 +438,7 @@ public final class Coordinator implements AutoCloseable {
                 out.set("topology", JSON.valueToTree(m.topology()));
                 out.set("groups", JSON.valueToTree(m.groups()));
                 out.set("servers", JSON.valueToTree(store.servers()));
+                out.set("raft", JSON.valueToTree(membership.raftMembers()));
                 int assigned = 0;
                 for (SlotRange r : m.topology().ranges()) {
                     assigned += r.to() - r.from() + 1;
@@ -335,6 +527,7 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         http.stop(0);
+        loop.shutdownNow();
         statsPool.shutdownNow();
         try {
             latch.close();

@@ -30,6 +30,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--dir", description = "data directory of the embedded ZooKeeper (default ./data/zk)")
     Path dir = Path.of("data", "zk");
 
+    @Option(names = "--replace-after", description = "replace a replica whose server has been away this many seconds"
+            + " with a spare server (default 120; 0: never)")
+    long replaceAfter = 120;
+
+    @Option(names = "--zk-session-timeout", description = "ZooKeeper session timeout in ms: how long a dead leading"
+            + " coordinator holds the lead before another takes over (default 10000)")
+    int zkSessionMs = 10_000;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -42,7 +50,8 @@ public final class Main implements Callable<Integer> {
         }
         Files.createDirectories(dir);
         CountDownLatch stop = new CountDownLatch(1);
-        try (Coordinator c = new Coordinator(zk, cluster, host, http)) {
+        try (Coordinator c = new Coordinator(zk, cluster, host, http,
+                new Coordinator.Options(replaceAfter * 1000, 500, zkSessionMs))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.println("basalt-coordinator " + c.id() + ": cluster " + cluster + ", ZooKeeper " + zk);
             stop.await();

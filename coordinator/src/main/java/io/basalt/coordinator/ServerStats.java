@@ -1,12 +1,6 @@
 package io.basalt.coordinator;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,13 +18,11 @@ final class ServerStats {
 
     static Map<String, Object> read(String host, int port, int timeoutMs) {
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), timeoutMs);
-            s.setSoTimeout(timeoutMs);
-            OutputStream o = s.getOutputStream();
-            o.write("*2\r\n$4\r\nINFO\r\n$10\r\neverything\r\n".getBytes(StandardCharsets.US_ASCII));
-            o.flush();
-            String info = readBulk(new BufferedInputStream(s.getInputStream()));
+        try {
+            long t0 = System.nanoTime();
+            RespCall.call(host, port, timeoutMs, "PING");
+            long pingUs = (System.nanoTime() - t0) / 1_000;
+            String info = RespCall.call(host, port, timeoutMs, "INFO", "everything");
             Map<String, String> all = new LinkedHashMap<>();
             long keys = 0;
             for (String line : info.split("\r\n")) {
@@ -47,6 +39,22 @@ final class ServerStats {
             }
             out.put("up", true);
             out.put("keys", keys);
+            out.put("ping_us", pingUs); // from the coordinator: connect + PING round trip
+            long calls = 0;
+            double usec = 0;
+            for (Map.Entry<String, String> e : all.entrySet()) {
+                if (e.getKey().startsWith("cmdstat_")) {
+                    for (String kv : e.getValue().split(",")) {
+                        if (kv.startsWith("calls=")) {
+                            long n = Long.parseLong(kv.substring(6));
+                            calls += n;
+                        } else if (kv.startsWith("usec=")) {
+                            usec += Long.parseLong(kv.substring(5));
+                        }
+                    }
+                }
+            }
+            out.put("usec_per_call", calls == 0 ? 0 : Math.round(usec / calls * 10) / 10.0); // server-side, all commands
             for (String f : FIELDS) {
                 String v = all.get(f);
                 if (v != null) {
@@ -68,20 +76,5 @@ final class ServerStats {
             out.put("error", e.toString());
         }
         return out;
-    }
-
-    private static String readBulk(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            head.append((char) c);
-        }
-        String h = head.toString().trim();
-        if (!h.startsWith("$") && !h.startsWith("=")) {
-            throw new IOException("unexpected INFO reply " + h);
-        }
-        int n = Integer.parseInt(h.substring(1));
-        byte[] body = in.readNBytes(n);
-        return new String(body, StandardCharsets.UTF_8);
     }
 }

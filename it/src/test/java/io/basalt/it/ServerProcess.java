@@ -38,6 +38,9 @@ final class ServerProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
     }
 
+    /** Logging of the processes tests start (their own lifecycle at INFO, into their log files). */
+    static final String PROCESS_LOGGING = String.valueOf(ServerProcess.class.getResource("/logback-process.xml"));
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -85,7 +88,7 @@ final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
+                "-Xmx256m", "-Dlogback.configurationFile=" + ServerProcess.PROCESS_LOGGING, "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
                 "--port", Integer.toString(port), "--dir", dir.toString(),
                 "--set", "rocksdb-block-cache-size=16mb", "--set", "rocksdb-write-buffer-size=8mb"));
         cmd.addAll(extraArgs);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code basalt-server}: runs one standalone node until SHUTDOWN or a signal. */
 @Command(name = "basalt server", mixinStandardHelpOptions = true,
         description = "Run one Basalt node: standalone (a group of one that owns all 16384 slots), or a replica of a"
-                + " Raft group with --id, --group and --peers.")
+                + " Raft group: with --id, --group and --peers (a static group), or with --id and --zk (a cluster"
+                + " server: a spare until the coordinator puts it in a group).")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "RESP port (default: 6379, or the config file's)")
     Integer port;
@@ -24,7 +25,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config", description = "redis.conf-style file: one 'name value' per line")
     Path config;
 
-    @Option(names = "--id", description = "this node's id in its Raft group (with --peers)")
+    @Option(names = "--id", description = "this server's id (its Raft peer id; with --peers or --zk)")
     String raftId;
 
     @Option(names = "--group", description = "the Raft group's name (default g1)")
@@ -35,6 +36,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--zk", description = "ZooKeeper connect string: join the cluster map there (cluster mode)")
     String zk;
+
+    @Option(names = "--raft-port", description = "Raft port of a cluster server without --peers (default: RESP port + 100)")
+    Integer raftPort;
+
+    @Option(names = "--announce-ip", description = "address other servers and clients reach this one at (default: --bind)")
+    String announceIp;
 
     @Option(names = "--cluster", description = "the cluster's name in ZooKeeper (default local)")
     String cluster;
@@ -75,6 +82,15 @@ public final class Main implements Callable<Integer> {
                     }
                 }
             }
+        }
+        if (raftId != null) {
+            cfg.setInitial("raft-id", raftId);
+        }
+        if (raftPort != null) {
+            cfg.setInitial("raft-port", raftPort.toString());
+        }
+        if (announceIp != null) {
+            cfg.setInitial("cluster-announce-ip", announceIp);
         }
         if (group != null) {
             cfg.setInitial("raft-group", group);

@@ -58,11 +58,16 @@ public final class Node implements AutoCloseable {
         this.clock = clock;
         this.startMs = clock.getAsLong();
         this.runId = randomHex(40);
+        boolean staticGroup = !config.get("raft-peers").isEmpty();
+        boolean spare = !staticGroup && !config.get("cluster-zk").isEmpty();
+        if (spare && config.get("raft-id").isEmpty()) {
+            throw new IllegalArgumentException("a cluster server needs an id (--id): it is named by it in the cluster map");
+        }
         EngineOptions eo = new EngineOptions(
                 config.getLong("rocksdb-block-cache-size"),
                 config.getLong("rocksdb-write-buffer-size"),
                 config.getLong("rocksdb-min-blob-size"),
-                config.get("raft-peers").isEmpty()); // replicated: the Raft log is the WAL
+                !staticGroup && !spare); // replicated: the Raft log is the WAL
         this.store = new Store(Path.of(config.get("dir")), eo);
         this.registry = Families.registry();
         registry.verify(CommandTable.get());
@@ -76,25 +81,23 @@ public final class Node implements AutoCloseable {
         applier.addListener(notifications);
         this.scripts = new io.basalt.server.scripting.LuaScripts(() -> config.getLong("busy-reply-threshold"));
         this.cluster = new io.basalt.server.cluster.ClusterState(
-                config.get("raft-id").isEmpty() ? "standalone" : config.get("raft-id"), config.get("raft-group"));
+                config.get("raft-id").isEmpty() ? "standalone" : config.get("raft-id"),
+                spare ? null : config.get("raft-group"));
         this.clusterBus = new io.basalt.server.cluster.ClusterBus(cluster);
-        if (config.get("raft-peers").isEmpty()) {
-            this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
-                    () -> "always".equals(config.get("appendfsync")));
-        } else {
-            io.basalt.server.raft.RaftSettings rs = new io.basalt.server.raft.RaftSettings(config.get("raft-id"),
-                    config.get("raft-group"), io.basalt.server.raft.RaftSettings.parsePeers(config.get("raft-peers")),
-                    config.getLong("raft-election-min-ms"), config.getLong("raft-election-max-ms"),
-                    "yes".equals(config.get("raft-leader-lease")), "yes".equals(config.get("raft-unsafe-flush")),
-                    config.getLong("raft-snapshot-entries"), config.getLong("raft-log-segment-bytes"),
-                    (int) config.getLong("raft-inflight-batches"));
+        if (staticGroup) {
             try {
-                this.writePath = new io.basalt.server.raft.RaftWritePath(rs, Path.of(config.get("dir"), "raft"), store, applier,
-                        clock, () -> config.getInt("apply-max-batch"));
+                this.writePath = new io.basalt.server.raft.RaftWritePath(raftSettings(config.get("raft-group"),
+                        io.basalt.server.raft.RaftSettings.parsePeers(config.get("raft-peers"))),
+                        Path.of(config.get("dir"), "raft"), store, applier, clock, () -> config.getInt("apply-max-batch"));
             } catch (java.io.IOException e) {
                 store.close();
                 throw new java.io.UncheckedIOException("cannot start the Raft server", e);
             }
+        } else if (spare) {
+            this.writePath = new io.basalt.server.cluster.GroupWritePath();
+        } else {
+            this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
+                    () -> "always".equals(config.get("appendfsync")));
         }
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-timers");
@@ -236,22 +239,127 @@ public final class Node implements AutoCloseable {
         shutdownHook.run();
     }
 
+    private io.basalt.server.raft.RaftSettings raftSettings(String group, java.util.List<io.basalt.server.raft.RaftSettings.Peer> peers) {
+        return new io.basalt.server.raft.RaftSettings(config.get("raft-id"), group, peers,
+                config.getLong("raft-election-min-ms"), config.getLong("raft-election-max-ms"),
+                "yes".equals(config.get("raft-leader-lease")), "yes".equals(config.get("raft-unsafe-flush")),
+                config.getLong("raft-snapshot-entries"), config.getLong("raft-log-segment-bytes"),
+                (int) config.getLong("raft-inflight-batches"));
+    }
+
+    /** The group's Raft write path (static or joined from the cluster map), or {@code null}. */
+    public io.basalt.server.raft.RaftWritePath raft() {
+        if (writePath instanceof io.basalt.server.raft.RaftWritePath r) {
+            return r;
+        }
+        return writePath instanceof io.basalt.server.cluster.GroupWritePath g ? g.raft() : null;
+    }
+
+    /** Where a cluster server remembers the group it joined, so a restart rejoins without ZooKeeper. */
+    private Path placementFile() {
+        return Path.of(config.get("dir"), "cluster-group");
+    }
+
     /**
-     * Joins the cluster map in ZooKeeper when {@code cluster-zk} is set (a Raft group member only):
-     * called once the RESP port is bound, since the announcement carries it.
+     * Makes this spare a replica of {@code group}: remembers the group (durably, first), then starts
+     * its Raft server. The founding members of a new group start with the record's members as the
+     * initial configuration and elect a leader; a member {@code joining} a running group starts
+     * with an empty one and is caught up by the leader once the coordinator adds it.
+     */
+    private synchronized void place(io.basalt.routing.cluster.ClusterMap.Group group, boolean joining) throws java.io.IOException {
+        io.basalt.server.cluster.GroupWritePath g = (io.basalt.server.cluster.GroupWritePath) writePath;
+        if (g.raft() != null) {
+            return;
+        }
+        java.util.List<io.basalt.server.raft.RaftSettings.Peer> peers = new java.util.ArrayList<>();
+        for (io.basalt.routing.cluster.ClusterMap.Member m : group.members()) {
+            peers.add(new io.basalt.server.raft.RaftSettings.Peer(m.serverId(), m.host(), m.raftPort(), m.respPort(), m.learner()));
+        }
+        StringBuilder spec = new StringBuilder(group.id()).append('\n');
+        for (io.basalt.server.raft.RaftSettings.Peer p : peers) {
+            spec.append(p.id()).append('=').append(p.host()).append(':').append(p.raftPort()).append(':').append(p.respPort())
+                    .append(p.learner() ? ":learner" : "").append(',');
+        }
+        spec.append('\n').append(joining ? "joining" : "founding").append('\n');
+        Path tmp = placementFile().resolveSibling("cluster-group.tmp");
+        java.nio.file.Files.writeString(tmp, spec.toString());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        java.nio.file.Files.move(tmp, placementFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        g.set(new io.basalt.server.raft.RaftWritePath(raftSettings(group.id(), peers), Path.of(config.get("dir"), "raft"),
+                store, applier, clock, () -> config.getInt("apply-max-batch"), joining));
+    }
+
+    /** A cluster server restarted after joining a group rejoins it at once (from its own record of it). */
+    private void rejoinRemembered() {
+        if (!(writePath instanceof io.basalt.server.cluster.GroupWritePath) || !java.nio.file.Files.exists(placementFile())) {
+            return;
+        }
+        try {
+            String[] lines = java.nio.file.Files.readString(placementFile()).split("\n");
+            java.util.List<io.basalt.routing.cluster.ClusterMap.Member> members = new java.util.ArrayList<>();
+            for (io.basalt.server.raft.RaftSettings.Peer p : io.basalt.server.raft.RaftSettings.parsePeers(lines[1])) {
+                members.add(new io.basalt.routing.cluster.ClusterMap.Member(p.id(), p.host(), p.raftPort(), p.respPort(), p.learner()));
+            }
+            place(new io.basalt.routing.cluster.ClusterMap.Group(lines[0], members, null, 0),
+                    lines.length > 2 && lines[2].equals("joining"));
+            cluster.joined(lines[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot rejoin the group remembered in " + placementFile() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Joins the cluster map in ZooKeeper when {@code cluster-zk} is set: called once the RESP port is
+     * bound, since the announcement carries it. A server started with {@code --peers} announces its
+     * static group; one started with only {@code --id} is a spare until a group record names it.
      */
     public void joinCluster(int respPort) {
         String zk = config.get("cluster-zk");
         if (zk.isEmpty()) {
             return;
         }
-        if (!(writePath instanceof io.basalt.server.raft.RaftWritePath raft)) {
-            throw new IllegalArgumentException("cluster-zk needs a Raft group: start with --id/--group/--peers");
+        String host;
+        int raftPort;
+        if (writePath instanceof io.basalt.server.raft.RaftWritePath raft) {
+            host = raft.self().host();
+            raftPort = raft.self().raftPort();
+        } else {
+            host = config.get("cluster-announce-ip").isEmpty() ? announceHost(config.get("bind")) : config.get("cluster-announce-ip");
+            raftPort = config.getInt("raft-port") == 0 ? respPort + 100 : config.getInt("raft-port");
+            rejoinRemembered();
         }
-        io.basalt.server.raft.RaftSettings.Peer self = raft.self();
-        clusterAgent = new io.basalt.server.cluster.ClusterAgent(zk, config.get("cluster-name"), cluster, writePath,
-                io.basalt.server.cluster.ClusterAgent.info(cluster.serverId(), self.host(), respPort, self.raftPort(),
-                        cluster.groupId()), config.getLong("cluster-report-ms"));
+        String h = host;
+        int rp = raftPort;
+        clusterAgent = new io.basalt.server.cluster.ClusterAgent(zk, config.get("cluster-name"), cluster,
+                new io.basalt.server.cluster.ClusterAgent.Placement() {
+                    @Override
+                    public void place(io.basalt.routing.cluster.ClusterMap.Group group) throws Exception {
+                        // a group that has had a leader is running: this server is being added to it
+                        Node.this.place(group, group.leader() != null);
+                    }
+
+                    @Override
+                    public io.basalt.server.raft.RaftWritePath raft() {
+                        return Node.this.raft();
+                    }
+                },
+                () -> io.basalt.server.cluster.ClusterAgent.info(cluster.serverId(), h, respPort, rp, cluster.groupId()),
+                config.getLong("cluster-report-ms"), config.getInt("cluster-zk-session-ms"));
+    }
+
+    private static String announceHost(String bind) {
+        String first = bind.trim().split("\\s+")[0];
+        if (first.equals("0.0.0.0") || first.equals("::") || first.equals("*") || first.isEmpty()) {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return "127.0.0.1";
+            }
+        }
+        return first;
     }
 
     @Override

@@ -137,6 +137,16 @@ public final class ClusterStore {
                 .forPath(path, JSON.writeValueAsBytes(info));
     }
 
+    /** Updates this session's announcement in place (e.g. the server joined a group); creates it if absent. */
+    public void announce(ServerInfo info) throws Exception {
+        String path = serversPath() + "/" + info.id();
+        try {
+            zk.setData().forPath(path, JSON.writeValueAsBytes(info));
+        } catch (KeeperException.NoNodeException e) {
+            register(info);
+        }
+    }
+
     // ---- watching ----------------------------------------------------------------------------
 
     /**

@@ -13,9 +13,10 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class ClusterState {
     private final String serverId;
-    private final String groupId;
+    private volatile String groupId;
     private volatile ClusterMap map;
 
+    /** {@code groupId} null: a spare, until the coordinator puts this server in a group. */
     public ClusterState(String serverId, String groupId) {
         this.serverId = serverId;
         this.groupId = groupId;
@@ -34,8 +35,14 @@ public final class ClusterState {
         return serverId;
     }
 
+    /** The group this server is a replica of, or {@code null} while it is a spare. */
     public String groupId() {
         return groupId;
+    }
+
+    /** This server joined {@code id} (a restart rejoining the group it remembers). */
+    public void joined(String id) {
+        groupId = id;
     }
 
     /** Takes {@code next} unless it is older than the map held. Returns whether it was taken. */

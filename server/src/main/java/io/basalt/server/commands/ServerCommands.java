@@ -77,8 +77,9 @@ public final class ServerCommands {
     /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort [LEARNER] | REMOVE id | SNAPSHOT. */
     static Reply raft(CommandContext ctx) {
         Args a = ctx.args();
-        if (!(ctx.node().writePath() instanceof io.basalt.server.raft.RaftWritePath raft)) {
-            throw new RedisException("ERR this node is not part of a Raft group (start it with --peers)");
+        io.basalt.server.raft.RaftWritePath raft = ctx.node().raft();
+        if (raft == null) {
+            throw new RedisException("ERR this node is not part of a Raft group (start it with --peers, or create a group with it)");
         }
         String op = a.string(2).toUpperCase(java.util.Locale.ROOT);
         try {

@@ -71,6 +71,9 @@ public final class ServerConfig {
         add("cluster-zk", Kind.STRING, "", false);
         add("cluster-name", Kind.STRING, "local", false);
         add("cluster-report-ms", Kind.INT, "200", false, 10, 60_000);
+        add("cluster-zk-session-ms", Kind.INT, "10000", false, 1_000, 600_000);
+        add("cluster-announce-ip", Kind.STRING, "", false);
+        add("raft-port", Kind.INT, "0", false, 0, 65535);
         add("raft-id", Kind.STRING, "", false);
         add("raft-group", Kind.STRING, "g1", false);
         add("raft-peers", Kind.STRING, "", false);

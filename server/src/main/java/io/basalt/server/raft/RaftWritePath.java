@@ -114,6 +114,16 @@ public final class RaftWritePath implements WritePath {
 
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch) throws IOException {
+        this(settings, dir, store, applier, clock, maxBatch, false);
+    }
+
+    /**
+     * {@code joining}: this replica is being added to a running group. It starts with an empty
+     * configuration, so it never campaigns (a leader whose configuration lacks a campaigning peer
+     * tells it to shut down) and waits for the leader to contact it once the member is added.
+     */
+    public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
+            IntSupplier maxBatch, boolean joining) throws IOException {
         this.settings = settings;
         this.pending = new Pending(settings.inflightBatches());
         this.store = store;
@@ -131,7 +141,7 @@ public final class RaftWritePath implements WritePath {
                 .setOption(existing ? org.apache.ratis.server.storage.RaftStorage.StartupOption.RECOVER
                         : org.apache.ratis.server.storage.RaftStorage.StartupOption.FORMAT)
                 .setServerId(RaftPeerId.valueOf(settings.id()))
-                .setGroup(group)
+                .setGroup(joining ? RaftGroup.valueOf(group.getGroupId()) : group)
                 .setStateMachine(sm)
                 .setProperties(props)
                 .build();

@@ -247,6 +247,11 @@ public final class Node implements AutoCloseable {
                 (int) config.getLong("raft-inflight-batches"));
     }
 
+    /** The link to the cluster map in ZooKeeper, or {@code null} outside cluster mode. */
+    public io.basalt.server.cluster.ClusterAgent clusterAgent() {
+        return clusterAgent;
+    }
+
     /** The group's Raft write path (static or joined from the cluster map), or {@code null}. */
     public io.basalt.server.raft.RaftWritePath raft() {
         if (writePath instanceof io.basalt.server.raft.RaftWritePath r) {

@@ -84,6 +84,11 @@ public final class ClusterAgent implements AutoCloseable {
         return store;
     }
 
+    /** The ZooKeeper client (tests expire its session). */
+    CuratorFramework curator() {
+        return zk;
+    }
+
     private void register() {
         try {
             store.register(self.get());

@@ -118,4 +118,91 @@ class ClusterAgentTest {
             }
         }
     }
+
+    /**
+     * Spare servers (only an id and ZooKeeper: no --peers) form the group a record names, and ride
+     * out a real ZooKeeper session expiry: the session of the leader's ZooKeeper client is closed by
+     * the server (a second client with the same session id and password closes it — what Curator's
+     * old KillSession did), the ephemeral announcement vanishes with it. Meanwhile the group keeps
+     * serving; then the server re-announces itself under a new session, its map watch is back (a
+     * newer epoch that moves half the slots away is followed: MOVED for them), and it still
+     * reports leadership changes.
+     */
+    @Test
+    void sparesFormTheirGroupAndSurviveASessionExpiry() throws Exception {
+        int[] resp = {freePort(), freePort(), freePort()};
+        int[] raft = {freePort(), freePort(), freePort()};
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(new Member("s" + (i + 1), "127.0.0.1", raft[i], resp[i], false));
+        }
+        List<TestServer> nodes = new ArrayList<>();
+        try (TestingServer zk = new TestingServer(true);
+                CuratorFramework admin = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            admin.start();
+            ClusterStore store = new ClusterStore(admin, "exp");
+            for (int i = 0; i < 3; i++) {
+                Map<String, String> cfg = new HashMap<>(Map.of("raft-id", "s" + (i + 1), "raft-port", Integer.toString(raft[i]),
+                        "port", Integer.toString(resp[i]), "raft-election-min-ms", "150", "raft-election-max-ms", "300"));
+                cfg.put("cluster-zk", zk.getConnectString());
+                cfg.put("cluster-name", "exp");
+                cfg.put("cluster-zk-session-ms", "4000");
+                nodes.add(new TestServer(cfg));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.servers().size() == 3);
+            assertThat(store.servers()).allSatisfy(s -> assertThat(s.groups()).as("spares host nothing").isEmpty());
+            assertThat(leader(nodes)).as("no group before the record names them").isNull();
+            // the coordinator's create-group + assign-slots
+            store.setGroup(new Group("g1", members, null, 0), -1);
+            store.setTopology(Topology.empty().assign(0, 16383, "g1"), store.topology());
+            await().atMost(Duration.ofSeconds(30)).until(() -> leader(nodes) != null && store.group("g1").value().leader() != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.servers().stream().allMatch(s -> s.groups().equals(List.of("g1"))));
+            TestServer lead = leader(nodes);
+
+            ClusterAgent agent = lead.server().node().clusterAgent();
+            org.apache.zookeeper.ZooKeeper session = agent.curator().getZookeeperClient().getZooKeeper();
+            String me = lead.server().node().cluster().serverId();
+            long owner = admin.checkExists().forPath(store.serversPath() + "/" + me).getEphemeralOwner();
+            assertThat(owner).isEqualTo(session.getSessionId());
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+            org.apache.zookeeper.ZooKeeper killer = new org.apache.zookeeper.ZooKeeper(zk.getConnectString(), 4000, e -> {
+                if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            }, session.getSessionId(), session.getSessionPasswd());
+            assertThat(connected.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            killer.close(); // the server ends the session: its ephemeral nodes go, the owner sees Expired
+            long expired = System.nanoTime();
+            try (RespConnection c = new RespConnection(lead.port())) {
+                assertThat(c.call("SET {bar}after-expiry 1")).as("writes continue without a ZooKeeper session").isEqualTo("+OK\r\n");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                org.apache.zookeeper.data.Stat st = admin.checkExists().forPath(store.serversPath() + "/" + me);
+                return st != null && st.getEphemeralOwner() != owner;
+            });
+            System.out.println("re-announced under a new session " + (System.nanoTime() - expired) / 1_000_000 + " ms after the expiry");
+            assertThat(store.servers()).filteredOn(s -> s.id().equals(me)).singleElement()
+                    .satisfies(s -> assertThat(s.groups()).containsExactly("g1"));
+
+            // the map watch lives on: a newer epoch gives slots 8192..16383 to another group
+            store.setGroup(new Group("g2", List.of(new Member("other", "127.0.0.1", 1, 6999, false)), "other", 1), -1);
+            store.setTopology(store.topology().value().assign(8192, 16383, "g2"), store.topology());
+            String moved = "{x}"; // slot 16287
+            await().atMost(Duration.ofSeconds(20)).until(() -> lead.server().node().cluster().map().epoch() == 2);
+            try (RespConnection c = new RespConnection(lead.port())) {
+                assertThat(c.call("SET " + moved + " 1")).startsWith("-MOVED 16287 127.0.0.1:6999");
+                assertThat(c.call("GET {bar}after-expiry")).isEqualTo("$1\r\n1\r\n");
+            }
+            // and it still reports leadership: transfer away, the successor's report lands
+            String target = me.equals("s1") ? "s2" : "s1";
+            try (RespConnection c = new RespConnection(lead.port())) {
+                assertThat(c.call("BASALT RAFT TRANSFER " + target)).isEqualTo("+OK\r\n");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> target.equals(store.group("g1").value().leader()));
+        } finally {
+            for (TestServer n : nodes) {
+                n.close();
+            }
+        }
+    }
 }

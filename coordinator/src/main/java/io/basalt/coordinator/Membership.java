@@ -77,6 +77,30 @@ final class Membership {
             }
         }
         raftMembers.keySet().retainAll(map.groups().keySet());
+        retireRemoved(map, live);
+    }
+
+    /**
+     * A server that still hosts a group whose record no longer names it, and whose leader's Raft
+     * configuration no longer has it (a replaced replica that came back), is told to leave: it
+     * deletes its copy and becomes a spare.
+     */
+    private void retireRemoved(ClusterMap map, Map<String, ServerInfo> live) {
+        for (ServerInfo s : live.values()) {
+            for (String gid : s.groups()) {
+                Group g = map.groups().get(gid);
+                Map<String, String> raft = raftMembers.get(gid);
+                if (g == null || g.member(s.id()) != null || raft == null || raft.containsKey(s.id())) {
+                    continue;
+                }
+                try {
+                    RespCall.call(s.host(), s.respPort(), 30_000, "BASALT", "RAFT", "LEAVE");
+                    log.info("group {}: {} (no longer a member) left it and is a spare again", gid, s.id());
+                } catch (IOException e) {
+                    log.debug("group {}: telling {} to leave failed (retried): {}", gid, s.id(), e.toString());
+                }
+            }
+        }
     }
 
     private void replaceDead(ClusterMap map, Map<String, ServerInfo> live) throws Exception {

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Timeout;
  *   <li>a replica's process is killed during a write load; after {@code --replace-after} the
  *       coordinator writes a spare into the group record — and is killed right then; its successor
  *       finishes the Raft membership change (add the spare, remove the dead one), the spare catches
- *       up with every acknowledged write, and no second spare is taken.</li>
+ *       up with every acknowledged write, and no second spare is taken;</li>
+ *   <li>the replaced replica is restarted: it is told to leave the group, deletes its copy and
+ *       becomes a spare.</li>
  * </ol>
  */
 @Timeout(240)
@@ -153,7 +155,21 @@ class ClusterMembershipTest {
                 String other = spare.equals("n4") ? "n5" : "n4";
                 assertThat(store.servers().stream().filter(s -> s.id().equals(other)).findFirst().orElseThrow().groups())
                         .as("the other spare stays a spare").isEmpty();
-                System.out.printf("%s holds all %d acknowledged writes; whole test %d ms%n", spare, acked.size(), ms(t0));
+                System.out.printf("%s holds all %d acknowledged writes%n", spare, acked.size());
+
+                // the replaced replica comes back: told to leave, it deletes its copy and is a spare
+                servers.get(victim).start();
+                long back = System.nanoTime();
+                await(60_000, victim + " is a spare again", () -> {
+                    try {
+                        return store.servers().stream().anyMatch(s -> s.id().equals(victim) && s.groups().isEmpty());
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                assertThat(Resp.once("127.0.0.1", servers.get(victim).port(), "DBSIZE")).as("its old copy is gone").isEqualTo(0L);
+                assertThat(members(store)).isEqualTo(expected);
+                System.out.printf("%s restarted: a blank spare %d ms later; whole test %d ms%n", victim, ms(back), ms(t0));
             } finally {
                 stop.set(true);
                 lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -297,6 +297,49 @@ public final class Node implements AutoCloseable {
                 store, applier, clock, () -> config.getInt("apply-max-batch"), joining));
     }
 
+    /**
+     * This replica leaves its group for good (BASALT RAFT LEAVE, sent by the coordinator once the
+     * group record and the group's Raft configuration both exclude it): its Raft server stops, its
+     * log and all its data are deleted, and it announces itself as a spare again. Refused while the
+     * map this server holds still names it in its group.
+     */
+    public synchronized void leaveGroup() throws java.io.IOException {
+        if (!(writePath instanceof io.basalt.server.cluster.GroupWritePath g) || g.raft() == null) {
+            throw new IllegalStateException("this server is in no group it joined from the cluster map");
+        }
+        String gid = cluster.groupId();
+        io.basalt.routing.cluster.ClusterMap m = cluster.map();
+        io.basalt.routing.cluster.ClusterMap.Group rec = m == null ? null : m.groups().get(gid);
+        if (rec == null || rec.member(cluster.serverId()) != null) {
+            throw new IllegalStateException("the group record of " + gid + " still names this server (or is unknown here)");
+        }
+        java.util.Map<String, String> members = g.raft().members();
+        if (members.containsKey(cluster.serverId()) && g.raft().acceptsWrites()) {
+            throw new IllegalStateException("this server still leads " + gid + ": remove it from the Raft configuration first");
+        }
+        g.detach();
+        java.nio.file.Files.deleteIfExists(placementFile());
+        deleteTree(Path.of(config.get("dir"), "raft"));
+        store.clear();
+        cluster.joined(null);
+        io.basalt.server.cluster.ClusterAgent agent = clusterAgent;
+        if (agent != null) {
+            agent.reannounce();
+        }
+        org.slf4j.LoggerFactory.getLogger(Node.class).info("left group {}: data deleted, a spare again", gid);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     /** A cluster server restarted after joining a group rejoins it at once (from its own record of it). */
     private void rejoinRemembered() {
         if (!(writePath instanceof io.basalt.server.cluster.GroupWritePath) || !java.nio.file.Files.exists(placementFile())) {

@@ -97,6 +97,15 @@ public final class ClusterAgent implements AutoCloseable {
         }
     }
 
+    /** Publishes this server's current announcement (e.g. after leaving its group). */
+    public void reannounce() {
+        try {
+            store.announce(self.get());
+        } catch (Exception e) {
+            log.warn("updating the announcement failed (retried on reconnect): {}", e.toString());
+        }
+    }
+
     /** A spare named by a group record joins that group (the first such record, by group id). */
     void join() {
         ClusterMap m = state.map();

@@ -42,15 +42,16 @@ public final class GroupWritePath implements WritePath {
         return r != null && r.servesLocalReads();
     }
 
+    /** A spare holds no data of any group: what it has (nothing) it serves itself, e.g. DBSIZE 0. */
     @Override
     public boolean replicated() {
-        return true;
+        return raft != null;
     }
 
     @Override
     public CompletableFuture<Void> readBarrier() {
         RaftWritePath r = raft;
-        return r == null ? CompletableFuture.failedFuture(new IllegalStateException("not in a group")) : r.readBarrier();
+        return r == null ? null : r.readBarrier();
     }
 
     @Override
@@ -66,6 +67,15 @@ public final class GroupWritePath implements WritePath {
             completion.complete(Reply.error("CLUSTERDOWN this server is a spare: it is in no group yet"));
         } else {
             r.submit(proposal, completion);
+        }
+    }
+
+    /** Stops the group's replica (this server left the group): a spare again. */
+    public synchronized void detach() {
+        RaftWritePath r = raft;
+        raft = null;
+        if (r != null) {
+            r.close();
         }
     }
 

@@ -74,9 +74,17 @@ public final class ServerCommands {
         return Reply.OK;
     }
 
-    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort [LEARNER] | REMOVE id | SNAPSHOT. */
+    /** BASALT RAFT STATUS | TRANSFER id | ADD id host:raftPort:respPort [LEARNER] | REMOVE id | SNAPSHOT | LEAVE. */
     static Reply raft(CommandContext ctx) {
         Args a = ctx.args();
+        if (a.size() == 3 && "LEAVE".equalsIgnoreCase(a.string(2))) {
+            try {
+                ctx.node().leaveGroup();
+                return Reply.OK;
+            } catch (IllegalStateException | java.io.IOException e) {
+                throw new RedisException("ERR " + e.getMessage());
+            }
+        }
         io.basalt.server.raft.RaftWritePath raft = ctx.node().raft();
         if (raft == null) {
             throw new RedisException("ERR this node is not part of a Raft group (start it with --peers, or create a group with it)");
@@ -131,7 +139,7 @@ public final class ServerCommands {
                     return Reply.integer(raft.snapshot());
                 }
                 default -> throw new RedisException("ERR unknown BASALT RAFT operation '" + a.string(2)
-                        + "'. Use STATUS, TRANSFER, ADD, REMOVE or SNAPSHOT.");
+                        + "'. Use STATUS, TRANSFER, ADD, REMOVE, SNAPSHOT or LEAVE.");
             }
         } catch (java.io.IOException e) {
             throw new RedisException("ERR " + String.valueOf(e.getMessage()).replace("\r", " ").replace("\n", " "));

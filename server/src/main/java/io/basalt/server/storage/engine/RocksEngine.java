@@ -289,6 +289,23 @@ public final class RocksEngine implements AutoCloseable {
         flush();
     }
 
+    /** Deletes everything in every column family (a replica leaving its group); durable on return. */
+    public void clearAll() {
+        try (WriteBatch clear = new WriteBatch()) {
+            for (Cf cf : Cf.values()) {
+                byte[][] range = firstAndLast(db, handles.get(cf));
+                if (range != null) {
+                    clear.deleteRange(handles.get(cf), range[0], range[1]);
+                    clear.delete(handles.get(cf), range[1]);
+                }
+            }
+            db.write(writeNoSync, clear);
+        } catch (RocksDBException e) {
+            throw new StorageException("clear failed: " + e.getMessage(), e);
+        }
+        flush();
+    }
+
     private static byte[][] firstAndLast(RocksDB db, ColumnFamilyHandle h) {
         try (RocksIterator it = db.newIterator(h)) {
             it.seekToFirst();

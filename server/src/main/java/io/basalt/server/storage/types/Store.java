@@ -73,6 +73,15 @@ public final class Store implements AutoCloseable {
         lastVersion = v == null ? 0 : io.basalt.server.storage.encoding.KeyCodec.getLong(v, 0);
     }
 
+    /**
+     * Deletes all data, the applied position included: this replica left its group and may join
+     * another one as a blank spare. Nothing may write meanwhile.
+     */
+    public void clear() {
+        engine.clearAll();
+        counts.load(engine.reader());
+    }
+
     /** True if a {@link #load} was interrupted (by a crash): the data is incomplete until it is redone. */
     public boolean loadInterrupted() {
         return engine.get(io.basalt.server.storage.engine.Cf.SYSTEM, LOADING_KEY) != null;

@@ -38,7 +38,11 @@ final class Membership {
     private final ClusterStore store;
     private final long replaceAfterMs;
     private final LongSupplier clockMs;
+    /** A group whose configuration matched its record is looked at again after this long. */
+    private static final long RECHECK_MS = 10_000;
+
     private final Map<String, Long> absentSince = new HashMap<>();
+    private final Map<String, Long> lastChecked = new HashMap<>();
     /** What each group's Raft configuration was at the last look: id → "voter"/"learner". */
     private final Map<String, Map<String, String>> raftMembers = new ConcurrentHashMap<>();
 
@@ -55,6 +59,7 @@ final class Membership {
     /** Leadership lost: absence times measured so far are not ours to act on any more. */
     void reset() {
         absentSince.clear();
+        lastChecked.clear();
         raftMembers.clear();
     }
 
@@ -69,15 +74,35 @@ final class Membership {
             replaceDead(map, live);
             map = store.map();
         }
+        long now = clockMs.getAsLong();
         for (Group g : map.groups().values()) {
+            Long checked = lastChecked.get(g.id());
+            if (checked != null && now - checked < RECHECK_MS && matches(g, raftMembers.get(g.id()))) {
+                continue; // in step at the last look: look again only now and then (one RESP call per group)
+            }
             try {
+                lastChecked.put(g.id(), now);
                 reconcile(g, live);
             } catch (IOException e) {
                 log.debug("group {}: membership step failed (retried): {}", g.id(), e.toString());
             }
         }
         raftMembers.keySet().retainAll(map.groups().keySet());
+        lastChecked.keySet().retainAll(map.groups().keySet());
         retireRemoved(map, live);
+    }
+
+    /** Whether a Raft configuration (as last seen) is exactly the record's members with their roles. */
+    static boolean matches(Group g, Map<String, String> raft) {
+        if (raft == null || raft.size() != g.members().size()) {
+            return false;
+        }
+        for (Member m : g.members()) {
+            if (!(m.learner() ? "learner" : "voter").equals(raft.get(m.serverId()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,0 +1,186 @@
+package io.basalt.client;
+
+import io.basalt.routing.cluster.ClusterMap;
+import io.basalt.routing.cluster.ClusterMap.Group;
+import io.lettuce.core.RedisChannelWriter;
+import io.lettuce.core.cluster.ClusterPushHandler;
+import io.lettuce.core.cluster.RedisAdvancedClusterAsyncCommandsImpl;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.StatefulRedisClusterConnectionImpl;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.json.JsonParser;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.RedisCommand;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Lettuce's cluster connection with Basalt's failover handling around every command
+ * ({@link RetryingCommand}): commands that were not executed are retried with bounded backoff for
+ * a bounded time, commands left unanswered by a leader that lost its leadership fail promptly, and
+ * the async (and so the sync) API splits multi-key commands per group ({@link BasaltAsyncCommands}).
+ */
+final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnectionImpl<K, V> {
+    private final BasaltClient basalt;
+    /** Commands sent and not answered yet, with the group and leader they were routed by. */
+    private final Set<RetryingCommand<K, V, ?>> inflight = ConcurrentHashMap.newKeySet();
+    private volatile boolean autoFlush = true;
+
+    BasaltClusterConnection(RedisChannelWriter writer, ClusterPushHandler pushHandler, RedisCodec<K, V> codec,
+            Duration timeout, Supplier<JsonParser> parser, BasaltClient basalt) {
+        super(writer, pushHandler, codec, timeout, parser == null ? () -> null : parser);
+        this.basalt = basalt;
+        basalt.register(this);
+    }
+
+    BasaltClient basalt() {
+        return basalt;
+    }
+
+    @Override
+    protected RedisAdvancedClusterAsyncCommandsImpl<K, V> newRedisAdvancedClusterAsyncCommandsImpl() {
+        return new BasaltAsyncCommands<>(this, codec, parser);
+    }
+
+    @Override
+    public <T> RedisCommand<K, V, T> dispatch(RedisCommand<K, V, T> command) {
+        if (command instanceof RetryingCommand) {
+            return super.dispatch(command);
+        }
+        RetryingCommand<K, V, T> r = new RetryingCommand<>(command, this);
+        track(r);
+        super.dispatch(r);
+        return r;
+    }
+
+    @Override
+    public Collection<RedisCommand<K, V, ?>> dispatch(Collection<? extends RedisCommand<K, V, ?>> commands) {
+        List<RedisCommand<K, V, ?>> out = new ArrayList<>(commands.size());
+        for (RedisCommand<K, V, ?> c : commands) {
+            out.add(dispatch(c));
+        }
+        return out;
+    }
+
+    @Override
+    public void setAutoFlushCommands(boolean autoFlush) {
+        this.autoFlush = autoFlush;
+        super.setAutoFlushCommands(autoFlush);
+    }
+
+    @Override
+    public void close() {
+        basalt.unregister(this);
+        super.close();
+    }
+
+    // ---- retries ------------------------------------------------------------------------------
+
+    /** Records which group (and which leader of it) a command is routed by. */
+    private void track(RetryingCommand<K, V, ?> r) {
+        ClusterMap map = basalt.zk().current();
+        CommandArgs<K, V> args = r.getArgs();
+        ByteBuffer key = args == null ? null : args.getFirstEncodedKey();
+        if (map == null || key == null) {
+            return;
+        }
+        Group g = map.ownerOf(SlotHash.getSlot(key));
+        if (g != null) {
+            r.routedBy(g.id(), g.leader());
+            inflight.add(r);
+        }
+    }
+
+    void done(RetryingCommand<K, V, ?> r) {
+        inflight.remove(r);
+    }
+
+    /** Whether slot {@code slot} is assigned in the map the client holds. */
+    boolean slotAssigned(int slot) {
+        ClusterMap map = basalt.zk().current();
+        return map != null && map.topology().ownerOf(slot) != null;
+    }
+
+    /**
+     * Schedules another attempt of {@code r} unless its retry time is used up or too many commands
+     * wait already; returns null if scheduled, else the exception to fail it with (null cause: fail
+     * it with the server's own reply).
+     */
+    RuntimeException scheduleRetry(RetryingCommand<K, V, ?> r, String reason, Throwable cause) {
+        BasaltClientOptions o = basalt.options();
+        long elapsed = System.nanoTime() - r.startNanos();
+        if (basalt.closed() || elapsed >= o.maxRetryTime().toNanos()) {
+            basalt.metrics().failure("retry-time");
+            return cause == null ? null : new BasaltClientException("gave up after " + TimeUnit.NANOSECONDS.toMillis(elapsed)
+                    + " ms of retries (" + reason + ") for " + r.getType(), cause);
+        }
+        if (basalt.metrics().pendingRetries.incrementAndGet() > o.maxPendingRetries()) {
+            basalt.metrics().pendingRetries.decrementAndGet();
+            basalt.metrics().failure("retry-buffer");
+            return new BasaltClientException("more than " + o.maxPendingRetries()
+                    + " commands already wait for a leader (maxPendingRetries): not buffering " + r.getType(), cause);
+        }
+        int attempt = r.nextAttempt();
+        long delay = Math.min(o.maxBackoff().toNanos(), o.minBackoff().toNanos() << Math.min(attempt, 20));
+        delay = Math.min(delay, o.maxRetryTime().toNanos() - elapsed);
+        basalt.metrics().retry(reason);
+        getResources().eventExecutorGroup().schedule(() -> {
+            basalt.metrics().pendingRetries.decrementAndGet();
+            resend(r);
+        }, Math.max(delay, 0), TimeUnit.NANOSECONDS);
+        return null;
+    }
+
+    private void resend(RetryingCommand<K, V, ?> r) {
+        if (r.isDone()) {
+            return;
+        }
+        if (isClosed()) {
+            r.completeExceptionally(new BasaltClientException("connection closed while " + r.getType() + " waited for a retry"));
+            return;
+        }
+        inflight.remove(r);
+        track(r);
+        getChannelWriter().write(r);
+        if (!autoFlush) {
+            getChannelWriter().flushCommands();
+        }
+    }
+
+    /**
+     * The map changed: commands routed to a group's former leader that it has not answered within
+     * the grace period fail with {@link BasaltLeaderChangedException} (their outcome is unknown; a
+     * dead leader would otherwise keep them until the command timeout).
+     */
+    void mapChanged(ClusterMap map) {
+        long now = System.nanoTime();
+        long grace = basalt.options().inflightGrace().toNanos();
+        for (RetryingCommand<K, V, ?> r : inflight) {
+            Group g = map.groups().get(r.groupId());
+            if (g == null || g.leader() == null || g.leader().equals(r.leaderId()) || r.isDone()) {
+                continue;
+            }
+            long delay = Math.max(0, r.sentNanos() + grace - now);
+            Runnable fail = () -> {
+                if (inflight.remove(r) && !r.isDone()) {
+                    basalt.metrics().failure("leader-changed");
+                    r.completeExceptionally(new BasaltLeaderChangedException("leader of group " + r.groupId() + " changed from "
+                            + r.leaderId() + " to " + g.leader() + " before it answered " + r.getType()
+                            + ": a write may or may not have been applied"));
+                }
+            };
+            if (delay == 0) {
+                fail.run();
+            } else {
+                getResources().eventExecutorGroup().schedule(fail, delay, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+}

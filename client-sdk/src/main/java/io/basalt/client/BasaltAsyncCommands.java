@@ -27,8 +27,10 @@ import java.util.function.Supplier;
  * groups mean two commands, where stock Lettuce sends one per slot) and merged in key order;
  * MSETNX runs as one atomic command when all keys are in one group and fails with {@code CROSSSLOT}
  * otherwise. Keys in slots no group owns are sent per slot (the servers answer why).
+ *
+ * <p>Public only because Lettuce's synchronous API calls it reflectively; not an API of its own.
  */
-final class BasaltAsyncCommands<K, V> extends RedisAdvancedClusterAsyncCommandsImpl<K, V> {
+public final class BasaltAsyncCommands<K, V> extends RedisAdvancedClusterAsyncCommandsImpl<K, V> {
     private final RedisCodec<K, V> codec;
 
     BasaltAsyncCommands(BasaltClusterConnection<K, V> connection, RedisCodec<K, V> codec, Supplier<JsonParser> parser) {

@@ -4,6 +4,7 @@ import io.basalt.routing.cluster.ClusterMap;
 import io.basalt.routing.cluster.ClusterMap.Group;
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.cluster.ClusterPushHandler;
+import io.lettuce.core.cluster.PartitionSelectorException;
 import io.lettuce.core.cluster.RedisAdvancedClusterAsyncCommandsImpl;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.StatefulRedisClusterConnectionImpl;
@@ -56,7 +57,11 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
         }
         RetryingCommand<K, V, T> r = new RetryingCommand<>(command, this);
         track(r);
-        super.dispatch(r);
+        try {
+            super.dispatch(r);
+        } catch (PartitionSelectorException e) {
+            r.completeExceptionally(e); // no node for the slot: retried while its group has no leader
+        }
         return r;
     }
 
@@ -148,9 +153,13 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
         }
         inflight.remove(r);
         track(r);
-        getChannelWriter().write(r);
-        if (!autoFlush) {
-            getChannelWriter().flushCommands();
+        try {
+            getChannelWriter().write(r);
+            if (!autoFlush) {
+                getChannelWriter().flushCommands();
+            }
+        } catch (RuntimeException e) {
+            r.completeExceptionally(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.basalt.client;
 
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.cluster.PartitionSelectorException;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -77,7 +78,7 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
 
     @Override
     public boolean completeExceptionally(Throwable t) {
-        if (!isDone() && neverSent(t)) {
+        if (!isDone() && (neverSent(t) || leaderless(t))) {
             RuntimeException giveUp = connection.scheduleRetry(this, "unreachable", t);
             if (giveUp == null) {
                 return false;
@@ -104,6 +105,16 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
             return "clusterdown";
         }
         return null;
+    }
+
+    /** No node serves the slot in the client's partitions, but the map assigns it: its group has no leader yet. */
+    private boolean leaderless(Throwable t) {
+        if (!(t instanceof PartitionSelectorException)) {
+            return false;
+        }
+        CommandArgs<K, V> args = getArgs();
+        ByteBuffer key = args == null ? null : args.getFirstEncodedKey();
+        return key != null && connection.slotAssigned(SlotHash.getSlot(key));
     }
 
     /** Failures that happen before a command is written to a socket. */

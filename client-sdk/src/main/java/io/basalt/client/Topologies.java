@@ -48,6 +48,9 @@ final class Topologies {
                     n.setSlots(List.of());
                     if (leader != null) {
                         n.setSlaveOf(leader.nodeId());
+                        // Lettuce reads only from replicas with a non-zero replication offset (0:
+                        // never synced); the map has no offsets, Raft followers follow the log
+                        n.setReplOffset(1);
                     }
                 }
                 partitions.add(n);

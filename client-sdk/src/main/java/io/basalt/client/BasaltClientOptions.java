@@ -114,7 +114,7 @@ public final class BasaltClientOptions {
         private Duration commandTimeout = Duration.ofSeconds(10);
         private Duration maxRetryTime = Duration.ofSeconds(5);
         private Duration minBackoff = Duration.ofMillis(10);
-        private Duration maxBackoff = Duration.ofMillis(200);
+        private Duration maxBackoff = Duration.ofMillis(100);
         private int maxPendingRetries = 10_000;
         private Duration inflightGrace = Duration.ofMillis(100);
         private Duration zkConnectTimeout = Duration.ofSeconds(15);

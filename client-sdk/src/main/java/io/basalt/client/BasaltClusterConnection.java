@@ -32,6 +32,8 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
     private final BasaltClient basalt;
     /** Commands sent and not answered yet, with the group and leader they were routed by. */
     private final Set<RetryingCommand<K, V, ?>> inflight = ConcurrentHashMap.newKeySet();
+    /** Commands waiting out a retry backoff: a map change sends them at once. */
+    private final Set<RetryingCommand<K, V, ?>> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean autoFlush = true;
 
     BasaltClusterConnection(RedisChannelWriter writer, ClusterPushHandler pushHandler, RedisCodec<K, V> codec,
@@ -136,11 +138,17 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
         long delay = Math.min(o.maxBackoff().toNanos(), o.minBackoff().toNanos() << Math.min(attempt, 20));
         delay = Math.min(delay, o.maxRetryTime().toNanos() - elapsed);
         basalt.metrics().retry(reason);
-        getResources().eventExecutorGroup().schedule(() -> {
+        waiting.add(r);
+        getResources().eventExecutorGroup().schedule(() -> wakeUp(r), Math.max(delay, 0), TimeUnit.NANOSECONDS);
+        return null;
+    }
+
+    /** Ends {@code r}'s backoff (once: the timer and a map change may both try). */
+    private void wakeUp(RetryingCommand<K, V, ?> r) {
+        if (waiting.remove(r)) {
             basalt.metrics().pendingRetries.decrementAndGet();
             resend(r);
-        }, Math.max(delay, 0), TimeUnit.NANOSECONDS);
-        return null;
+        }
     }
 
     private void resend(RetryingCommand<K, V, ?> r) {
@@ -164,11 +172,15 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
     }
 
     /**
-     * The map changed: commands routed to a group's former leader that it has not answered within
+     * The map changed: commands in a retry backoff are sent at once; commands routed to a group's former leader that it has not answered within
      * the grace period fail with {@link BasaltLeaderChangedException} (their outcome is unknown; a
      * dead leader would otherwise keep them until the command timeout).
      */
     void mapChanged(ClusterMap map) {
+        // a new leader or new slots: commands waiting for one go now rather than after their backoff
+        for (RetryingCommand<K, V, ?> r : waiting) {
+            getResources().eventExecutorGroup().execute(() -> wakeUp(r));
+        }
         long now = System.nanoTime();
         long grace = basalt.options().inflightGrace().toNanos();
         for (RetryingCommand<K, V, ?> r : inflight) {

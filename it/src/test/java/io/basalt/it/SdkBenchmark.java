@@ -116,46 +116,11 @@ class SdkBenchmark {
                 targets.put("sdk", new ClusterTarget(sdkConn));
                 targets.put("lettuce-cluster", new ClusterTarget(lettuceConn));
                 targets.put("lettuce-redis", new PlainTarget(redisConn));
-                for (Target t : targets.values()) { // load the keys GET reads, and warm the JITs
-                    run(t, "SET", "pipelined", 2);
-                    run(t, "GET", "async", 1);
-                }
-                String[] ops = {"SET", "GET"};
-                String[] modes = {"sync", "async", "pipelined"};
-                Map<String, List<Double>> rps = new LinkedHashMap<>();
-                for (int round = 0; round < ROUNDS; round++) {
-                    for (String op : ops) {
-                        for (String mode : modes) {
-                            List<String> order = new ArrayList<>(targets.keySet());
-                            if (round % 2 == 1) {
-                                java.util.Collections.reverse(order);
-                            }
-                            for (String name : order) {
-                                double r = run(targets.get(name), op, mode, SECONDS);
-                                rps.computeIfAbsent(op + " " + mode + " " + name, k -> new ArrayList<>()).add(r);
-                            }
-                        }
-                    }
-                }
                 System.out.printf(Locale.ROOT, "BENCH config: %d s per run, %d rounds, sync %d threads, async window %d, pipeline batch %d%n",
                         SECONDS, ROUNDS, THREADS, WINDOW, BATCH);
-                System.out.printf(Locale.ROOT, "BENCH %-16s %12s %16s %14s %10s %12s%n", "test", "sdk rps", "lettuce-cluster",
-                        "lettuce-redis", "sdk/lc", "sdk/redis");
-                for (String op : ops) {
-                    for (String mode : modes) {
-                        String k = op + " " + mode;
-                        List<Double> a = rps.get(k + " sdk");
-                        List<Double> b = rps.get(k + " lettuce-cluster");
-                        List<Double> c = rps.get(k + " lettuce-redis");
-                        double ratio = 0;
-                        for (int i = 0; i < a.size(); i++) {
-                            ratio += a.get(i) / b.get(i);
-                        }
-                        ratio /= a.size();
-                        System.out.printf(Locale.ROOT, "BENCH %-16s %12.0f %16.0f %14.0f %10.3f %12.3f%n", k, mean(a), mean(b), mean(c),
-                                ratio, mean(a) / mean(c));
-                    }
-                }
+                System.out.println("BENCH 1. Basalt cluster (2 groups x 3 replicas): SDK vs plain Lettuce RedisClusterClient; one redis-server for scale");
+                report(measure(targets), "sdk", "lettuce-cluster", "lettuce-redis");
+                clientOverhead(cluster);
                 failover(cluster, sdkConn);
             } finally {
                 sdk.close();
@@ -164,6 +129,99 @@ class SdkBenchmark {
             }
         } finally {
             redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final String[] OPS = {"SET", "GET"};
+    private static final String[] MODES = {"sync", "async", "pipelined"};
+
+    /** Warms every target, then ROUNDS rounds of every op × mode, alternating the targets' order. */
+    private static Map<String, List<Double>> measure(Map<String, Target> targets) throws Exception {
+        for (Target t : targets.values()) { // load the keys GET reads, and warm the JITs
+            run(t, "SET", "pipelined", 2);
+            run(t, "GET", "async", 1);
+        }
+        Map<String, List<Double>> rps = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            for (String op : OPS) {
+                for (String mode : MODES) {
+                    List<String> order = new ArrayList<>(targets.keySet());
+                    if (round % 2 == 1) {
+                        java.util.Collections.reverse(order);
+                    }
+                    for (String name : order) {
+                        double r = run(targets.get(name), op, mode, SECONDS);
+                        rps.computeIfAbsent(op + " " + mode + " " + name, k -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+        }
+        return rps;
+    }
+
+    /** Mean rps per target and the mean per-round ratio a/b (and a/c if given). */
+    private static void report(Map<String, List<Double>> rps, String a, String b, String c) {
+        System.out.printf(Locale.ROOT, "BENCH %-16s %14s %16s %14s %10s %10s%n", "test", a, b, c == null ? "" : c,
+                a + "/" + b, c == null ? "" : a + "/" + c);
+        for (String op : OPS) {
+            for (String mode : MODES) {
+                String k = op + " " + mode;
+                List<Double> x = rps.get(k + " " + a);
+                List<Double> y = rps.get(k + " " + b);
+                double ratio = 0;
+                for (int i = 0; i < x.size(); i++) {
+                    ratio += x.get(i) / y.get(i);
+                }
+                ratio /= x.size();
+                List<Double> z = c == null ? null : rps.get(k + " " + c);
+                System.out.printf(Locale.ROOT, "BENCH %-16s %14.0f %16.0f %14s %10.3f %10s%n", k, mean(x), mean(y),
+                        z == null ? "" : String.format(Locale.ROOT, "%.0f", mean(z)), ratio,
+                        z == null ? "" : String.format(Locale.ROOT, "%.3f", mean(x) / mean(z)));
+            }
+        }
+    }
+
+    /**
+     * The SDK's own cost, without Raft's noise: a one-node Redis Cluster (a real redis-server with
+     * cluster-enabled, owning all slots) described in ZooKeeper as a one-member group, the SDK vs
+     * plain Lettuce RedisClusterClient against it.
+     */
+    private static void clientOverhead(ProcessCluster cluster) throws Exception {
+        int port = ServerProcess.freePort();
+        Path dir = Files.createTempDirectory("basalt-bench-redis-cluster");
+        Process redis = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--save", "",
+                "--appendonly", "no", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+                "--cluster-config-file", dir.resolve("nodes.conf").toString(), "--dir", dir.toString())
+                .redirectErrorStream(true).redirectOutput(Path.of("target", "bench-redis-cluster.log").toFile()).start();
+        try {
+            ProcessCluster.awaitTrue(10_000, "redis cluster node up", () -> "PONG".equals(Resp.once("127.0.0.1", port, "PING")));
+            assertThat(Resp.once("127.0.0.1", port, "CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("OK");
+            ProcessCluster.awaitTrue(10_000, "cluster_state:ok", () -> Resp.once("127.0.0.1", port, "CLUSTER", "INFO") instanceof String s
+                    && s.contains("cluster_state:ok"));
+            try (var cf = org.apache.curator.framework.CuratorFrameworkFactory.newClient(cluster.zkConnect(),
+                    new org.apache.curator.retry.RetryOneTime(100))) {
+                cf.start();
+                var store = new io.basalt.routing.cluster.ClusterStore(cf, "redis");
+                store.setGroup(new io.basalt.routing.cluster.ClusterMap.Group("r", List.of(
+                        new io.basalt.routing.cluster.ClusterMap.Member("r1", "127.0.0.1", 0, port, false)), "r1", 1), -1);
+                store.setTopology(io.basalt.routing.cluster.ClusterMap.Topology.empty().assign(0, 16383, "r"), store.topology());
+            }
+            BasaltClient sdk = BasaltClient.create(cluster.zkConnect(), "redis");
+            RedisClusterClient lettuce = RedisClusterClient.create(RedisURI.create("127.0.0.1", port));
+            try (StatefulRedisClusterConnection<String, String> a = sdk.connect();
+                    StatefulRedisClusterConnection<String, String> b = lettuce.connect()) {
+                Map<String, Target> targets = new LinkedHashMap<>();
+                targets.put("sdk", new ClusterTarget(a));
+                targets.put("lettuce-cluster", new ClusterTarget(b));
+                System.out.println("BENCH 2. client overhead: SDK vs plain Lettuce RedisClusterClient, both against one real Redis Cluster node");
+                report(measure(targets), "sdk", "lettuce-cluster", null);
+            } finally {
+                sdk.close();
+                lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        } finally {
+            redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            ServerProcess.deleteDir(dir);
         }
     }
 

@@ -354,10 +354,62 @@ class SdkClusterTest {
         assertThat(conn.sync().get(keyForSlot[128])).isEqualTo("zkdown128");
     }
 
-    // ---- 5. leader killed under a write load --------------------------------------------------------------
+    // ---- 5. leadership transfer under a write load: TRYAGAIN/CLUSTERDOWN never reach the application ----
 
     @Test
     @Order(5)
+    void leadershipTransferIsInvisibleExceptForUncertainInFlightWrites() throws Exception {
+        Node old = cluster.leader("g2");
+        Node next = cluster.nodes.stream().filter(n -> n.group().equals("g2") && n != old).findFirst().orElseThrow();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger acked = new AtomicInteger();
+        Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int id = w;
+            Thread th = new Thread(() -> {
+                RedisAdvancedClusterCommands<String, String> s = conn.sync();
+                for (int i = 0; !stop.get(); i++) {
+                    try {
+                        s.set(keyForSlot[8192 + (id * 1999 + i * 13) % 8192], "t" + i);
+                        acked.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        errorKinds.merge(String.valueOf(e.getMessage()).split(" ")[0], 1, Integer::sum);
+                    }
+                }
+            }, "sdk-transfer-writer-" + w);
+            threads.add(th);
+            th.start();
+        }
+        double retriesBefore = retries("tryagain") + retries("clusterdown");
+        try {
+            Thread.sleep(500);
+            assertThat(Resp.once("127.0.0.1", old.port(), "BASALT", "RAFT", "TRANSFER", next.id())).isEqualTo("OK");
+            ProcessCluster.awaitTrue(10_000, "the SDK routes g2 to " + next.id(), () -> next.id().equals(
+                    client.clusterMap().groups().get("g2").leader()));
+            int at = acked.get();
+            ProcessCluster.awaitTrue(10_000, "writes continue", () -> acked.get() > at + 50);
+        } finally {
+            stop.set(true);
+            for (Thread th : threads) {
+                th.join(20_000);
+            }
+        }
+        System.out.printf("leader transfer g2 %s -> %s under 4 SDK writers: %d acknowledged, errors seen by the application %s, "
+                        + "TRYAGAIN/CLUSTERDOWN retried by the SDK %d%n",
+                old.id(), next.id(), acked.get(), errorKinds, (long) (retries("tryagain") + retries("clusterdown") - retriesBefore));
+        assertThat(errorKinds.keySet()).noneMatch(k -> k.startsWith("TRYAGAIN") || k.startsWith("CLUSTERDOWN"));
+    }
+
+    private static double retries(String reason) {
+        var c = client.meterRegistry().find("basalt.client.retries").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    // ---- 6. leader killed under a write load --------------------------------------------------------------
+
+    @Test
+    @Order(6)
     void leaderKillDuringWritesReroutesAndLosesNoAcknowledgedWrite() throws Exception {
         Node victim = cluster.leader("g1");
         int writers = 4;
@@ -441,5 +493,35 @@ class SdkClusterTest {
         // only "not applied for sure" errors are retried: what reached the application is uncertain
         // (lost with the leader) or a timeout, never TRYAGAIN
         assertThat(errorKinds.keySet()).noneMatch(k -> k.contains("TRYAGAIN"));
+    }
+
+    // ---- 7. no leader at all: bounded retries, bounded buffer -------------------------------------------
+
+    @Test
+    @Order(7)
+    void withoutAnyLeaderCommandsFailClearlyAfterTheRetryTime() throws Exception {
+        for (Node n : cluster.nodes) {
+            if (n.group().equals("g1")) {
+                n.process().kill(); // g1 is gone entirely
+            }
+        }
+        String g1Key = keyForSlot[42];
+        try (BasaltClient strict = BasaltClient.create(cluster.zkConnect(), "sdk",
+                        BasaltClientOptions.builder().maxRetryTime(Duration.ofMillis(400)).build());
+                StatefulRedisClusterConnection<String, String> c = strict.connect()) {
+            long t = System.nanoTime();
+            assertThatThrownBy(() -> c.sync().set(g1Key, "x")).isInstanceOf(io.basalt.client.BasaltClientException.class)
+                    .hasMessageContaining("gave up after");
+            long ms = ProcessCluster.ms(t);
+            assertThat(ms).isBetween(300L, 3_000L);
+            assertThat(c.sync().set(keyForSlot[9000], "g2 still works")).isEqualTo("OK");
+            System.out.printf("no leader in g1: SET failed after %d ms of retries (maxRetryTime 400 ms)%n", ms);
+        }
+        try (BasaltClient noBuffer = BasaltClient.create(cluster.zkConnect(), "sdk",
+                        BasaltClientOptions.builder().maxPendingRetries(0).build());
+                StatefulRedisClusterConnection<String, String> c = noBuffer.connect()) {
+            assertThatThrownBy(() -> c.sync().set(g1Key, "x")).isInstanceOf(io.basalt.client.BasaltClientException.class)
+                    .hasMessageContaining("maxPendingRetries");
+        }
     }
 }

@@ -18,8 +18,7 @@ import io.lettuce.core.cluster.event.MovedRedirectionEvent;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
-import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,7 +64,7 @@ public final class BasaltClient implements AutoCloseable {
         this.clusterName = clusterName;
         this.options = options;
         MeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
-        this.metrics = new BasaltMetrics(registry);
+        this.metrics = new BasaltMetrics(registry, options.latencyMetrics());
         this.zk = new ZkTopology(zkConnect, clusterName, options);
         ClusterMap first;
         try {
@@ -80,8 +79,10 @@ public final class BasaltClient implements AutoCloseable {
             throw new BasaltClientException("cluster " + clusterName + " has no groups in ZooKeeper " + zkConnect);
         }
         metrics.epoch.set(first.epoch());
+        // per-command latency is the SDK's own timer (end to end, retries included; cheaper than
+        // Lettuce's per-node recorder, which stays off as in a default Lettuce client)
         this.resources = DefaultClientResources.builder()
-                .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
         this.lettuce = new BasaltClusterClient(resources, Topologies.seeds(first, options), this);
         lettuce.setOptions(ClusterClientOptions.builder()
@@ -217,7 +218,7 @@ public final class BasaltClient implements AutoCloseable {
         return clusterName;
     }
 
-    /** The registry the SDK's meters and Lettuce's command latencies are recorded in. */
+    /** The registry the SDK's meters are recorded in. */
     public MeterRegistry meterRegistry() {
         return metrics.registry();
     }

@@ -20,6 +20,8 @@ public final class BasaltClientOptions {
     private final Duration zkConnectTimeout;
     private final Duration zkSessionTimeout;
     private final MeterRegistry meterRegistry;
+    private final boolean latencyMetrics;
+    private final boolean failInflightOnLeaderChange;
     private final String username;
     private final char[] password;
 
@@ -34,6 +36,8 @@ public final class BasaltClientOptions {
         this.zkConnectTimeout = b.zkConnectTimeout;
         this.zkSessionTimeout = b.zkSessionTimeout;
         this.meterRegistry = b.meterRegistry;
+        this.latencyMetrics = b.latencyMetrics;
+        this.failInflightOnLeaderChange = b.failInflightOnLeaderChange;
         this.username = b.username;
         this.password = b.password;
     }
@@ -101,6 +105,20 @@ public final class BasaltClientOptions {
         return meterRegistry;
     }
 
+    /**
+     * Whether commands left unanswered by a leader that lost its leadership fail after
+     * {@link #inflightGrace()} (default true; off, they wait for the command timeout). Tracking
+     * in-flight commands costs a little per command.
+     */
+    public boolean failInflightOnLeaderChange() {
+        return failInflightOnLeaderChange;
+    }
+
+    /** Whether per-command latency is recorded ({@code basalt.client.command.latency}; default true). */
+    public boolean latencyMetrics() {
+        return latencyMetrics;
+    }
+
     public String username() {
         return username;
     }
@@ -120,6 +138,8 @@ public final class BasaltClientOptions {
         private Duration zkConnectTimeout = Duration.ofSeconds(15);
         private Duration zkSessionTimeout = Duration.ofSeconds(30);
         private MeterRegistry meterRegistry;
+        private boolean latencyMetrics = true;
+        private boolean failInflightOnLeaderChange = true;
         private String username;
         private char[] password;
 
@@ -174,6 +194,16 @@ public final class BasaltClientOptions {
 
         public Builder meterRegistry(MeterRegistry v) {
             this.meterRegistry = v;
+            return this;
+        }
+
+        public Builder failInflightOnLeaderChange(boolean v) {
+            this.failInflightOnLeaderChange = v;
+            return this;
+        }
+
+        public Builder latencyMetrics(boolean v) {
+            this.latencyMetrics = v;
             return this;
         }
 

@@ -90,17 +90,10 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
 
     // ---- retries ------------------------------------------------------------------------------
 
-    /** Records which group (and which leader of it) a command is routed by. */
+    /** Records the map a command is routed by (its group is worked out only if that map's leader changes). */
     private void track(RetryingCommand<K, V, ?> r) {
-        ClusterMap map = basalt.zk().current();
-        CommandArgs<K, V> args = r.getArgs();
-        ByteBuffer key = args == null ? null : args.getFirstEncodedKey();
-        if (map == null || key == null) {
-            return;
-        }
-        Group g = map.ownerOf(SlotHash.getSlot(key));
-        if (g != null) {
-            r.routedBy(g.id(), g.leader());
+        if (basalt.options().failInflightOnLeaderChange()) {
+            r.routedBy(basalt.zk().current());
             inflight.add(r);
         }
     }
@@ -184,16 +177,25 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
         long now = System.nanoTime();
         long grace = basalt.options().inflightGrace().toNanos();
         for (RetryingCommand<K, V, ?> r : inflight) {
-            Group g = map.groups().get(r.groupId());
-            if (g == null || g.leader() == null || g.leader().equals(r.leaderId()) || r.isDone()) {
+            ClusterMap before = r.routedMap();
+            CommandArgs<K, V> args = r.getArgs();
+            ByteBuffer key = args == null || r.isDone() ? null : args.getFirstEncodedKey();
+            if (before == null || key == null) {
+                continue;
+            }
+            int slot = SlotHash.getSlot(key);
+            Group was = before.ownerOf(slot);
+            Group g = map.ownerOf(slot);
+            if (was == null || was.leader() == null || g == null || !g.id().equals(was.id()) || g.leader() == null
+                    || g.leader().equals(was.leader())) {
                 continue;
             }
             long delay = Math.max(0, r.sentNanos() + grace - now);
             Runnable fail = () -> {
                 if (inflight.remove(r) && !r.isDone()) {
                     basalt.metrics().failure("leader-changed");
-                    r.completeExceptionally(new BasaltLeaderChangedException("leader of group " + r.groupId() + " changed from "
-                            + r.leaderId() + " to " + g.leader() + " before it answered " + r.getType()
+                    r.completeExceptionally(new BasaltLeaderChangedException("leader of group " + g.id() + " changed from "
+                            + was.leader() + " to " + g.leader() + " before it answered " + r.getType()
                             + ": a write may or may not have been applied"));
                 }
             };

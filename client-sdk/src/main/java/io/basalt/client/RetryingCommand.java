@@ -1,5 +1,6 @@
 package io.basalt.client;
 
+import io.basalt.routing.cluster.ClusterMap;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.cluster.PartitionSelectorException;
 import io.lettuce.core.cluster.SlotHash;
@@ -27,8 +28,7 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
     private final long start = System.nanoTime();
     private volatile long sent = start;
     private int attempts;
-    private volatile String groupId;
-    private volatile String leaderId;
+    private volatile ClusterMap routedMap;
 
     RetryingCommand(RedisCommand<K, V, T> command, BasaltClusterConnection<K, V> connection) {
         super(command);
@@ -47,17 +47,13 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
         return attempts++;
     }
 
-    String groupId() {
-        return groupId;
+    /** The map in force when the command was (last) sent. */
+    ClusterMap routedMap() {
+        return routedMap;
     }
 
-    String leaderId() {
-        return leaderId;
-    }
-
-    void routedBy(String group, String leader) {
-        this.groupId = group;
-        this.leaderId = leader;
+    void routedBy(ClusterMap map) {
+        this.routedMap = map;
         this.sent = System.nanoTime();
     }
 
@@ -73,6 +69,7 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
             }
         }
         connection.done(this);
+        connection.basalt().metrics().latency(getType(), System.nanoTime() - start);
         super.complete();
     }
 
@@ -86,6 +83,7 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
             t = giveUp;
         }
         connection.done(this);
+        connection.basalt().metrics().latency(getType(), System.nanoTime() - start);
         return super.completeExceptionally(t);
     }
 

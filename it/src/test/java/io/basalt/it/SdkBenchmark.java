@@ -97,6 +97,14 @@ class SdkBenchmark {
         Process redis = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(redisPort), "--save", "",
                 "--appendonly", "no", "--bind", "127.0.0.1").redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "bench-redis.log").toFile()).start();
+        if ("overhead".equals(System.getenv("BENCH_ONLY"))) { // the client-overhead comparison alone: ZooKeeper, one Redis
+            try (org.apache.curator.test.TestingServer zk = new org.apache.curator.test.TestingServer(true)) {
+                clientOverhead(zk.getConnectString());
+            } finally {
+                redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            return;
+        }
         try (ProcessCluster cluster = ProcessCluster.start("bench", 2)) {
             cluster.assign(0, 8191, "g1");
             cluster.assign(8192, 16383, "g2");
@@ -120,7 +128,7 @@ class SdkBenchmark {
                         SECONDS, ROUNDS, THREADS, WINDOW, BATCH);
                 System.out.println("BENCH 1. Basalt cluster (2 groups x 3 replicas): SDK vs plain Lettuce RedisClusterClient; one redis-server for scale");
                 report(measure(targets), "sdk", "lettuce-cluster", "lettuce-redis");
-                clientOverhead(cluster);
+                clientOverhead(cluster.zkConnect());
                 failover(cluster, sdkConn);
             } finally {
                 sdk.close();
@@ -133,7 +141,8 @@ class SdkBenchmark {
     }
 
     private static final String[] OPS = {"SET", "GET"};
-    private static final String[] MODES = {"sync", "async", "pipelined"};
+    private static final String[] MODES = System.getenv("BENCH_MODES") == null ? new String[] {"sync", "async", "pipelined"}
+            : System.getenv("BENCH_MODES").split(",");
 
     /** Warms every target, then ROUNDS rounds of every op × mode, alternating the targets' order. */
     private static Map<String, List<Double>> measure(Map<String, Target> targets) throws Exception {
@@ -159,24 +168,28 @@ class SdkBenchmark {
         return rps;
     }
 
-    /** Mean rps per target and the mean per-round ratio a/b (and a/c if given). */
+    /** Mean rps per target, the median of the per-round ratios a/b and the ratios themselves (and a/c if given). */
     private static void report(Map<String, List<Double>> rps, String a, String b, String c) {
-        System.out.printf(Locale.ROOT, "BENCH %-16s %14s %16s %14s %10s %10s%n", "test", a, b, c == null ? "" : c,
-                a + "/" + b, c == null ? "" : a + "/" + c);
+        System.out.printf(Locale.ROOT, "BENCH %-16s %14s %16s %14s %10s %10s  %s%n", "test", a, b, c == null ? "" : c,
+                a + "/" + b, c == null ? "" : a + "/" + c, "per-round " + a + "/" + b);
         for (String op : OPS) {
             for (String mode : MODES) {
                 String k = op + " " + mode;
                 List<Double> x = rps.get(k + " " + a);
                 List<Double> y = rps.get(k + " " + b);
-                double ratio = 0;
+                List<Double> ratios = new ArrayList<>();
                 for (int i = 0; i < x.size(); i++) {
-                    ratio += x.get(i) / y.get(i);
+                    ratios.add(x.get(i) / y.get(i));
                 }
-                ratio /= x.size();
+                List<Double> sorted = new ArrayList<>(ratios);
+                java.util.Collections.sort(sorted);
+                int n = sorted.size();
+                double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
                 List<Double> z = c == null ? null : rps.get(k + " " + c);
-                System.out.printf(Locale.ROOT, "BENCH %-16s %14.0f %16.0f %14s %10.3f %10s%n", k, mean(x), mean(y),
-                        z == null ? "" : String.format(Locale.ROOT, "%.0f", mean(z)), ratio,
-                        z == null ? "" : String.format(Locale.ROOT, "%.3f", mean(x) / mean(z)));
+                System.out.printf(Locale.ROOT, "BENCH %-16s %14.0f %16.0f %14s %10.3f %10s  %s%n", k, mean(x), mean(y),
+                        z == null ? "" : String.format(Locale.ROOT, "%.0f", mean(z)), median,
+                        z == null ? "" : String.format(Locale.ROOT, "%.3f", mean(x) / mean(z)),
+                        ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
             }
         }
     }
@@ -186,7 +199,7 @@ class SdkBenchmark {
      * cluster-enabled, owning all slots) described in ZooKeeper as a one-member group, the SDK vs
      * plain Lettuce RedisClusterClient against it.
      */
-    private static void clientOverhead(ProcessCluster cluster) throws Exception {
+    private static void clientOverhead(String zkConnect) throws Exception {
         int port = ServerProcess.freePort();
         Path dir = Files.createTempDirectory("basalt-bench-redis-cluster");
         Process redis = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--save", "",
@@ -198,7 +211,7 @@ class SdkBenchmark {
             assertThat(Resp.once("127.0.0.1", port, "CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("OK");
             ProcessCluster.awaitTrue(10_000, "cluster_state:ok", () -> Resp.once("127.0.0.1", port, "CLUSTER", "INFO") instanceof String s
                     && s.contains("cluster_state:ok"));
-            try (var cf = org.apache.curator.framework.CuratorFrameworkFactory.newClient(cluster.zkConnect(),
+            try (var cf = org.apache.curator.framework.CuratorFrameworkFactory.newClient(zkConnect,
                     new org.apache.curator.retry.RetryOneTime(100))) {
                 cf.start();
                 var store = new io.basalt.routing.cluster.ClusterStore(cf, "redis");
@@ -206,17 +219,25 @@ class SdkBenchmark {
                         new io.basalt.routing.cluster.ClusterMap.Member("r1", "127.0.0.1", 0, port, false)), "r1", 1), -1);
                 store.setTopology(io.basalt.routing.cluster.ClusterMap.Topology.empty().assign(0, 16383, "r"), store.topology());
             }
-            BasaltClient sdk = BasaltClient.create(cluster.zkConnect(), "redis");
+            BasaltClient sdk = BasaltClient.create(zkConnect, "redis");
+            BasaltClient sdkNoMetrics = BasaltClient.create(zkConnect, "redis",
+                    io.basalt.client.BasaltClientOptions.builder().latencyMetrics(false).failInflightOnLeaderChange(false).build());
             RedisClusterClient lettuce = RedisClusterClient.create(RedisURI.create("127.0.0.1", port));
             try (StatefulRedisClusterConnection<String, String> a = sdk.connect();
-                    StatefulRedisClusterConnection<String, String> b = lettuce.connect()) {
+                    StatefulRedisClusterConnection<String, String> b = lettuce.connect();
+                    StatefulRedisClusterConnection<String, String> c = sdkNoMetrics.connect()) {
                 Map<String, Target> targets = new LinkedHashMap<>();
                 targets.put("sdk", new ClusterTarget(a));
                 targets.put("lettuce-cluster", new ClusterTarget(b));
-                System.out.println("BENCH 2. client overhead: SDK vs plain Lettuce RedisClusterClient, both against one real Redis Cluster node");
-                report(measure(targets), "sdk", "lettuce-cluster", null);
+                targets.put("sdk-lean", new ClusterTarget(c));
+                System.out.println("BENCH 2. client overhead: SDK (defaults; and sdk-lean: no latency timers, no in-flight tracking) vs plain Lettuce RedisClusterClient, "
+                        + "all against one real Redis Cluster node");
+                Map<String, List<Double>> rps = measure(targets);
+                report(rps, "sdk", "lettuce-cluster", null);
+                report(rps, "sdk-lean", "lettuce-cluster", null);
             } finally {
                 sdk.close();
+                sdkNoMetrics.close();
                 lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         } finally {

@@ -315,9 +315,9 @@ class SdkClusterTest {
                 msetMs, mgetMs, delMs);
     }
 
-    /** How many commands of this type Lettuce completed (its Micrometer latency timers, all nodes). */
+    /** How many commands of this type the SDK completed (its per-command latency timer). */
     private static double commands(String type) {
-        return client.meterRegistry().find("lettuce.command.completion").tag("command", type).timers().stream()
+        return client.meterRegistry().find("basalt.client.command.latency").tag("command", type).timers().stream()
                 .mapToLong(Timer::count).sum();
     }
 
@@ -415,6 +415,7 @@ class SdkClusterTest {
         int writers = 4;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong killedAt = new AtomicLong();
+        AtomicLong mapAt = new AtomicLong(); // the SDK's map names the new leader (elected + reported to ZooKeeper + pushed)
         AtomicLong deadAt = new AtomicLong(); // the process is gone: writes started after this cannot reach it
         AtomicLong firstG1AckAfterKill = new AtomicLong();
         AtomicInteger acked = new AtomicInteger();
@@ -461,6 +462,9 @@ class SdkClusterTest {
             killedAt.set(System.nanoTime());
             victim.process().kill();
             deadAt.set(System.nanoTime());
+            ProcessCluster.awaitTrue(15_000, "the SDK's map shows g1's new leader",
+                    () -> !victim.id().equals(client.clusterMap().groups().get("g1").leader()));
+            mapAt.set(System.nanoTime());
             ProcessCluster.awaitTrue(15_000, "g1 writes succeed again after the kill", () -> firstG1AckAfterKill.get() != 0);
             Node next = cluster.leader("g1");
             assertThat(next).isNotEqualTo(victim);
@@ -473,9 +477,9 @@ class SdkClusterTest {
             }
         }
         long pauseMs = (firstG1AckAfterKill.get() - killedAt.get()) / 1_000_000;
-        System.out.printf("leader kill (g1 %s, SIGKILL, process gone after %d ms): first g1 write sent after that acknowledged %d ms after the kill; "
+        System.out.printf("leader kill (g1 %s, SIGKILL, process gone after %d ms): new leader in the SDK's map at +%d ms, first g1 write sent after the kill acknowledged at +%d ms; "
                         + "%d writes acknowledged, %d failed %s; retries %s%n",
-                victim.id(), (deadAt.get() - killedAt.get()) / 1_000_000, pauseMs, acked.get(), failed.get(), errorKinds,
+                victim.id(), (deadAt.get() - killedAt.get()) / 1_000_000, (mapAt.get() - killedAt.get()) / 1_000_000, pauseMs, acked.get(), failed.get(), errorKinds,
                 client.meterRegistry().find("basalt.client.retries").counters().stream()
                         .map(c -> c.getId().getTag("reason") + "=" + (long) c.count()).toList());
         assertThat(pauseMs).as("failover pause").isLessThan(5_000);

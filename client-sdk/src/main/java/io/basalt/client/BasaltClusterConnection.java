@@ -4,7 +4,6 @@ import io.basalt.routing.cluster.ClusterMap;
 import io.basalt.routing.cluster.ClusterMap.Group;
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.cluster.ClusterPushHandler;
-import io.lettuce.core.cluster.PartitionSelectorException;
 import io.lettuce.core.cluster.RedisAdvancedClusterAsyncCommandsImpl;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.StatefulRedisClusterConnectionImpl;
@@ -61,8 +60,10 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
         track(r);
         try {
             super.dispatch(r);
-        } catch (PartitionSelectorException e) {
-            r.completeExceptionally(e); // no node for the slot: retried while its group has no leader
+        } catch (RuntimeException e) {
+            // e.g. no node for the slot (retried while its group has no leader) or a node that
+            // cannot be connected to (retried): RetryingCommand decides, the caller sees the future
+            r.completeExceptionally(e);
         }
         return r;
     }

@@ -107,6 +107,9 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
 
     /** No node serves the slot in the client's partitions, but the map assigns it: its group has no leader yet. */
     private boolean leaderless(Throwable t) {
+        if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
         if (!(t instanceof PartitionSelectorException)) {
             return false;
         }
@@ -117,10 +120,18 @@ final class RetryingCommand<K, V, T> extends CommandWrapper<K, V, T> {
 
     /** Failures that happen before a command is written to a socket. */
     private static boolean neverSent(Throwable t) {
-        if (t instanceof RedisConnectionException) {
-            return true; // connecting to the node failed
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RedisConnectionException) {
+                return true; // connecting to the node failed (possibly wrapped in a CompletionException)
+            }
+            String m = c.getMessage();
+            if (m != null && m.contains("Commands are rejected")) {
+                return true; // DisconnectedBehavior.REJECT_COMMANDS
+            }
+            if (!(c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)) {
+                return false;
+            }
         }
-        String m = t.getMessage();
-        return m != null && m.contains("Commands are rejected"); // DisconnectedBehavior.REJECT_COMMANDS
+        return false;
     }
 }

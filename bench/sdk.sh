@@ -6,7 +6,13 @@
 # run, BENCH_ROUNDS rounds alternating the clients; then the failover pause (SIGKILL of a leader →
 # first acknowledged SDK write). Prints the BENCH lines.
 #
+# Part 2 isolates the client's own cost: the SDK (and "sdk-lean": no latency timers, no in-flight
+# tracking) vs plain Lettuce against one real Redis Cluster node (redis-server --cluster-enabled,
+# described in ZooKeeper as a one-member group), where the client's CPU is the limit.
+#
 #   bench/sdk.sh                 BENCH_SECONDS=3 BENCH_ROUNDS=2 BENCH_THREADS=4 BENCH_WINDOW=64 BENCH_BATCH=100
+#   BENCH_ONLY=overhead BENCH_MODES=pipelined bench/sdk.sh      # part 2 only (no Basalt processes), one mode
+#   MVN_OFFLINE=1 bench/sdk.sh   # maven -o
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v redis-server >/dev/null || { echo "redis-server not found (apt-get install redis-server)" >&2; exit 1; }

@@ -128,6 +128,9 @@ public final class BasaltClient implements AutoCloseable {
         StatefulRedisClusterConnection<K, V> c = lettuce.connect(codec);
         c.setReadFrom(options.readFrom());
         c.setTimeout(options.commandTimeout());
+        if (c instanceof BasaltClusterConnection<K, V> b) {
+            b.warmUp(zk.current());
+        }
         return c;
     }
 

@@ -89,6 +89,29 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
         super.close();
     }
 
+    /**
+     * Opens the connections to every group leader ahead of the first command (at connect and when
+     * a new leader appears): the first write after a failover does not pay for a connection, and a
+     * pipelined batch (auto-flush off) is not caught by Lettuce's race where a command for a node
+     * still connecting misses {@code flushCommands()} (lettuce#1111, #2420).
+     */
+    void warmUp(ClusterMap map) {
+        if (map == null || isClosed()) {
+            return;
+        }
+        for (Group g : map.groups().values()) {
+            ClusterMap.Member leader = g.leaderMember();
+            if (leader != null) {
+                try {
+                    getConnectionAsync(leader.host(), leader.respPort(), io.lettuce.core.protocol.ConnectionIntent.WRITE)
+                            .exceptionally(e -> null);
+                } catch (RuntimeException e) {
+                    // not in the partitions yet: the next map change tries again
+                }
+            }
+        }
+    }
+
     // ---- retries ------------------------------------------------------------------------------
 
     /** Records the map a command is routed by (its group is worked out only if that map's leader changes). */
@@ -171,6 +194,7 @@ final class BasaltClusterConnection<K, V> extends StatefulRedisClusterConnection
      * dead leader would otherwise keep them until the command timeout).
      */
     void mapChanged(ClusterMap map) {
+        warmUp(map);
         // a new leader or new slots: commands waiting for one go now rather than after their backoff
         for (RetryingCommand<K, V, ?> r : waiting) {
             getResources().eventExecutorGroup().execute(() -> wakeUp(r));

@@ -3,7 +3,6 @@ package io.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.basalt.coordinator.Coordinator;
 import io.basalt.routing.slots.SlotHash;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
@@ -16,10 +15,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import org.apache.curator.test.TestingServer;
+import io.basalt.it.ProcessCluster.Node;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,17 +57,7 @@ class ClusterStockClientsTest {
     private static final String CLUSTER = "stock";
     private static final String PYTHON = "/usr/bin/python3";
 
-    /** One replica: its Raft id, group, Raft port and process. */
-    record Node(String id, String group, int raftPort, ServerProcess process) {
-        int port() {
-            return process.port();
-        }
-    }
-
-    private static final List<Node> nodes = new ArrayList<>();
-    private static final List<Path> dirs = new ArrayList<>();
-    private static TestingServer zk;
-    private static Coordinator coordinator;
+    private static ProcessCluster cluster;
     private static RedisClusterClient lettuce;
     private static StatefulRedisClusterConnection<String, String> lettuceConn;
     /** keyForSlot[s] hashes to slot s. */
@@ -96,59 +78,15 @@ class ClusterStockClientsTest {
             }
         }
 
-        zk = new TestingServer(true);
-        coordinator = new Coordinator(zk.getConnectString(), CLUSTER, "127.0.0.1", 0);
-        for (int g = 1; g <= 2; g++) {
-            List<Node> group = new ArrayList<>();
-            for (int r = 1; r <= 3; r++) {
-                String id = "n" + ((g - 1) * 3 + r);
-                Path d = Files.createTempDirectory("basalt-it-stock-" + id);
-                dirs.add(d);
-                group.add(new Node(id, "g" + g, ServerProcess.freePort(), new ServerProcess(d)));
-            }
-            StringBuilder peers = new StringBuilder();
-            for (Node n : group) {
-                peers.append(peers.length() > 0 ? "," : "").append(n.id()).append("=127.0.0.1:").append(n.raftPort())
-                        .append(':').append(n.port());
-            }
-            for (Node n : group) {
-                n.process().args("--id", n.id(), "--group", n.group(), "--peers", peers.toString(),
-                        "--zk", zk.getConnectString(), "--cluster", CLUSTER,
-                        "--set", "raft-election-min-ms=300", "--set", "raft-election-max-ms=600");
-            }
-            nodes.addAll(group);
-        }
-        // start the six JVMs at once (each start() waits for its RESP port)
-        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
-        try {
-            List<Future<ServerProcess>> started = new ArrayList<>();
-            for (Node n : nodes) {
-                started.add(pool.submit(() -> n.process().start()));
-            }
-            for (Future<ServerProcess> f : started) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        long listening = System.nanoTime();
-        awaitTrue(30_000, "all six servers announced in ZooKeeper", () -> coordinator.store().servers().size() == 6);
-        long announced = System.nanoTime();
-        awaitTrue(10_000, "the coordinator leads", coordinator::isLeader);
-        assertThat(admin("/api/groups", "{\"id\":\"g1\",\"servers\":[\"n1\",\"n2\",\"n3\"]}")).isEqualTo(200);
-        assertThat(admin("/api/groups", "{\"id\":\"g2\",\"servers\":[\"n4\",\"n5\",\"n6\"]}")).isEqualTo(200);
-        assertThat(admin("/api/slots", "{\"from\":0,\"to\":8191,\"group\":\"g1\"}")).isEqualTo(200);
-        assertThat(admin("/api/slots", "{\"from\":8192,\"to\":16383,\"group\":\"g2\"}")).isEqualTo(200);
+        cluster = ProcessCluster.start(CLUSTER, 2);
+        long started = System.nanoTime();
+        cluster.assign(0, 8191, "g1");
+        cluster.assign(8192, 16383, "g2");
         long assigned = System.nanoTime();
         // every server has the whole map with both groups' leaders
-        for (Node n : nodes) {
-            awaitTrue(30_000, n.id() + " reports cluster_state:ok", () -> {
-                Object r = Resp.once("127.0.0.1", n.port(), "CLUSTER", "INFO");
-                return r instanceof String s && s.contains("cluster_state:ok") && s.contains("cluster_size:2");
-            });
-        }
-        System.out.printf("cluster up in %d ms (processes listening at +%d ms, announced at +%d ms, map assigned at +%d ms)%n",
-                ms(t0), (listening - t0) / 1_000_000, (announced - t0) / 1_000_000, (assigned - t0) / 1_000_000);
+        cluster.awaitClusterOk(2);
+        System.out.printf("cluster up in %d ms (processes up and groups recorded at +%d ms, map assigned at +%d ms)%n",
+                ms(t0), (started - t0) / 1_000_000, (assigned - t0) / 1_000_000);
 
         lettuce = RedisClusterClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(node("n1").port())
                 .withTimeout(Duration.ofSeconds(5)).build());
@@ -172,26 +110,10 @@ class ClusterStockClientsTest {
                 lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         } finally {
-            for (Node n : nodes) {
-                try {
-                    n.process().close();
-                } catch (Exception ignored) {
-                    // keep killing the others
-                }
+            if (cluster != null) {
+                cluster.close();
             }
-            try {
-                if (coordinator != null) {
-                    coordinator.close();
-                }
-            } finally {
-                if (zk != null) {
-                    zk.close();
-                }
-                for (Path d : dirs) {
-                    ServerProcess.deleteDir(d);
-                }
-                System.out.printf("whole test %d ms%n", ms(t0));
-            }
+            System.out.printf("whole test %d ms%n", ms(t0));
         }
     }
 
@@ -349,7 +271,7 @@ class ClusterStockClientsTest {
     @Order(5)
     void lettuceKeepsWritingAcrossALeaderTransfer() throws Exception {
         Node old = leader("g2");
-        Node next = nodes.stream().filter(n -> n.group().equals("g2") && n != old).findFirst().orElseThrow();
+        Node next = cluster.nodes.stream().filter(n -> n.group().equals("g2") && n != old).findFirst().orElseThrow();
         int slot = 9_000;
         assertThat(lettuce.getPartitions().getPartitionBySlot(slot).getUri().getPort()).isEqualTo(old.port());
 
@@ -452,64 +374,23 @@ class ClusterStockClientsTest {
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private static Node node(String id) {
-        return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+        return cluster.node(id);
     }
 
-    /** The member of {@code group} whose INFO says role:master. */
     private static Node leader(String group) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            for (Node n : nodes) {
-                if (n.group().equals(group) && Resp.once("127.0.0.1", n.port(), "INFO", "replication") instanceof String s
-                        && s.contains("role:master")) {
-                    return n;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no leader in " + group);
+        return cluster.leader(group);
     }
 
     private static long dbsize(Node n) {
-        return (Long) Resp.once("127.0.0.1", n.port(), "DBSIZE");
+        return cluster.dbsize(n);
     }
 
-    private static int admin(String path, String body) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + coordinator.httpPort() + path))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            System.out.println("admin " + path + " " + body + " -> " + r.statusCode() + " " + r.body());
-        }
-        return r.statusCode();
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void awaitTrue(long timeoutMs, String what, Check check) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (Exception | AssertionError e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("timed out waiting for: " + what, e);
-                }
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(long timeoutMs, String what, ProcessCluster.Check check) throws Exception {
+        ProcessCluster.awaitTrue(timeoutMs, what, check);
     }
 
     private static long ms(long since) {
-        return (System.nanoTime() - since) / 1_000_000;
+        return ProcessCluster.ms(since);
     }
 
     static String cli(String... args) throws Exception {

@@ -39,10 +39,34 @@ public record ClusterMap(Topology topology, Map<String, Group> groups) {
         return ownerOf(SlotHash.slot(key));
     }
 
+    /**
+     * The 40-hex-character node id a server shows to Redis Cluster clients ({@code CLUSTER NODES},
+     * {@code CLUSTER SHARDS}, {@code CLUSTER MYID}): the SHA-1 of {@code "basalt:" + serverId}. The
+     * SDK derives the same ids from the map, so its view and the servers' agree.
+     */
+    public static String nodeId(String serverId) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(("basalt:" + serverId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder(40);
+            for (byte b : d) {
+                sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+            }
+            return sb.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A replica of a group: the server it runs on and the addresses it is reached at. */
     public record Member(String serverId, String host, int raftPort, int respPort, boolean learner) {
         public String respAddress() {
             return host + ":" + respPort;
+        }
+
+        /** {@link ClusterMap#nodeId(String)} of this member's server. */
+        public String nodeId() {
+            return ClusterMap.nodeId(serverId);
         }
     }
 

@@ -1,9 +1,6 @@
 package io.basalt.server.cluster;
 
 import io.basalt.routing.cluster.ClusterMap;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * What this server knows of the cluster: the newest cluster map it has seen (from ZooKeeper), its
@@ -57,15 +54,6 @@ public final class ClusterState {
 
     /** The 40-hex-character node id Redis Cluster clients expect, derived from a server id. */
     public static String nodeId(String serverId) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest(("basalt:" + serverId).getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder(40);
-            for (byte b : d) {
-                sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ClusterMap.nodeId(serverId);
     }
 }

@@ -24,14 +24,16 @@ import org.junit.jupiter.api.Timeout;
  * history must be linearizable ({@link Linearizability}; a write that failed or timed out counts
  * as possibly applied, a read that failed is left out).
  */
-// Quarantined (2026-12-03): fails in roughly one run of four with a real stale read right after a
-// leader is killed — a GET answered by the new leader with the value from before a SET the old
-// leader had acknowledged (history in it/target/history-<key>.txt; analysis in docs/replication.md,
+// Quarantined (2026-12-03): fails in roughly one run of four: a write acknowledged just before a
+// leader SIGKILL is missing from the new leader's first reads (a GET answered with the value before it;
+// history in it/target/history-<key>.txt with the server of each op; analysis in docs/replication.md,
 // "Open: stale read after failover"). Excluded from the default build until fixed; run it with
 //   mvn -B verify -pl it -am -Dtest=RaftLeaderKillLinearizabilityTest -Dit.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 @org.junit.jupiter.api.Tag("quarantine")
 @Timeout(150)
 class RaftLeaderKillLinearizabilityTest {
+    /** Which servers (RESP ports) each completed operation went through, for the dump. */
+    private final Map<Op, String> via = new java.util.concurrent.ConcurrentHashMap<>();
     private static final List<String> KEYS = List.of("r1", "r2", "r3", "r4");
     private static final int CLIENTS = 4;
     private static final int CYCLES = 3;
@@ -73,11 +75,12 @@ class RaftLeaderKillLinearizabilityTest {
                 long killedAt = System.nanoTime();
                 old.process().kill();
                 awaitAckAfter(lastAck, killedAt, "writes resume after SIGKILL of leader " + old.id() + " (cycle " + cycle + ")");
-                System.out.printf("cycle %d: killed leader %s, first acknowledged write %d ms later%n", cycle, old.id(),
-                        (lastAck.get() - killedAt) / 1_000_000);
+                System.out.printf("cycle %d: killed leader %s (port %d) at %d, first acknowledged write %d ms later%n", cycle,
+                        old.id(), old.port(), killedAt / 1_000_000 % 100_000, (lastAck.get() - killedAt) / 1_000_000);
                 Thread.sleep(1_000);
                 long restartedAt = System.nanoTime();
                 old.process().start();
+                System.out.printf("cycle %d: %s restarted at %d%n", cycle, old.id(), restartedAt / 1_000_000 % 100_000);
                 awaitRejoined(old);
                 awaitAckAfter(lastAck, System.nanoTime(), "writes go on after " + old.id() + " restarted (cycle " + cycle + ")");
                 System.out.printf("cycle %d: %s restarted and caught up in %d ms%n", cycle, old.id(),
@@ -114,7 +117,7 @@ class RaftLeaderKillLinearizabilityTest {
                 java.util.List<String> lines = new java.util.ArrayList<>();
                 h.stream().sorted(java.util.Comparator.comparingLong(Op::start))
                         .forEach(o -> lines.add(o.start() + " " + (o.end() == Long.MAX_VALUE ? "?" : Long.toString(o.end()))
-                                + " " + o.kind() + " " + o.value()));
+                                + " " + o.kind() + " " + o.value() + " via " + via.getOrDefault(o, "")));
                 try {
                     java.nio.file.Files.write(dump, lines);
                 } catch (IOException e) {
@@ -218,7 +221,9 @@ class RaftLeaderKillLinearizabilityTest {
                     case GET -> (String) reply;
                     case INCR -> Long.toString((Long) reply);
                 };
-                histories.get(key).add(new Op(kind, result, start, end));
+                Op op = new Op(kind, result, start, end);
+                histories.get(key).add(op);
+                via.put(op, router.trace.toString().trim());
                 if (kind != Kind.GET) {
                     acked.incrementAndGet();
                     lastAck.accumulateAndGet(end, Math::max);

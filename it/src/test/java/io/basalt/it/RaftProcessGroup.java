@@ -139,8 +139,12 @@ final class RaftProcessGroup implements AutoCloseable {
             target = alive.isEmpty() ? nodes.get(0).port() : alive.get(Math.floorMod(next++, alive.size())).port();
         }
 
+        /** The hops of the last call: port and reply kind (diagnosis of failing histories). */
+        final StringBuilder trace = new StringBuilder();
+
         Object call(String... args) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + retryMs * 1_000_000;
+            trace.setLength(0);
             while (true) {
                 if (conn == null) {
                     if (target == 0) {
@@ -162,10 +166,13 @@ final class RaftProcessGroup implements AutoCloseable {
                 try {
                     r = conn.call(args);
                 } catch (IOException e) {
+                    trace.append(target).append(":io ");
                     close();
                     rotate();
                     throw e;
                 }
+                trace.append(target).append(':').append(r instanceof Resp.Err err0 ? err0.message().split(" ")[0] : "ok")
+                        .append('@').append(System.nanoTime() / 1_000_000 % 100_000).append(' ');
                 if (r instanceof Resp.Err err && (err.is("MOVED") || err.is("CLUSTERDOWN")) && System.nanoTime() < deadline) {
                     close();
                     if (err.is("MOVED")) {

@@ -208,12 +208,18 @@ public final class RaftWritePath implements WritePath {
         java.util.concurrent.CompletableFuture<Void> f = readNext;
         readNext = null;
         readInFlight = f;
+        long termAtRequest = term();
         client.async().sendReadOnly(Message.EMPTY, RaftPeerId.valueOf(settings.id())).whenComplete((reply, error) -> {
             if (error != null || reply == null || !reply.isSuccess()) {
                 f.completeExceptionally(error != null ? error
                         : new IllegalStateException(reply == null ? "no reply" : String.valueOf(reply.getException())));
             } else {
-                f.complete(null);
+                String refused = confirmRead(termAtRequest);
+                if (refused == null) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(new IllegalStateException(refused));
+                }
             }
             synchronized (RaftWritePath.this) {
                 readInFlight = null;
@@ -222,6 +228,47 @@ public final class RaftWritePath implements WritePath {
                 }
             }
         });
+    }
+
+    private volatile long loggedTerm = -1;
+    private int loggedInTerm;
+
+    /**
+     * A read barrier Ratis confirmed is honoured only if this replica is still the leader of the
+     * term it asked in and that leader is ready (its first entry applied, so everything committed
+     * before its term is applied here). Also logs the first confirmations of each term (diagnosis
+     * of the open stale-read-after-failover bug, docs/replication.md).
+     */
+    private String confirmRead(long termAtRequest) {
+        org.apache.ratis.server.RaftServer.Division d = division();
+        if (d == null) {
+            return "group not started";
+        }
+        org.apache.ratis.server.DivisionInfo info = d.getInfo();
+        long term = info.getCurrentTerm();
+        boolean leader = info.isLeader();
+        boolean ready = info.isLeaderReady();
+        long applied = info.getLastAppliedIndex();
+        long commit = d.getRaftLog().getLastCommittedIndex();
+        synchronized (this) {
+            if (term != loggedTerm) {
+                loggedTerm = term;
+                loggedInTerm = 0;
+            }
+            if (loggedInTerm++ < 5) {
+                log.info("read confirmed: term {} (asked in {}), leader {}, ready {}, applied {}, committed {}",
+                        term, termAtRequest, leader, ready, applied, commit);
+            }
+        }
+        if (!leader) {
+            return null; // a follower read (Ratis asked the leader for its read index and waited to apply it)
+        }
+        if (term != termAtRequest || !ready) {
+            log.warn("read confirmation refused: term {} (asked in {}), leader ready {}, applied {}, committed {}",
+                    term, termAtRequest, ready, applied, commit);
+            return "leader not ready";
+        }
+        return null;
     }
 
     @Override

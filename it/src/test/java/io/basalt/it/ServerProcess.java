@@ -88,7 +88,8 @@ final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dlogback.configurationFile=" + ServerProcess.PROCESS_LOGGING, "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
+                "-Xmx256m", "-Dlogback.configurationFile=" + ServerProcess.PROCESS_LOGGING,
+                "-Dbasalt.applyTrace=" + System.getProperty("basalt.applyTrace", "INFO"), "-cp", System.getProperty("java.class.path"), "io.basalt.server.Main",
                 "--port", Integer.toString(port), "--dir", dir.toString(),
                 "--set", "rocksdb-block-cache-size=16mb", "--set", "rocksdb-write-buffer-size=8mb"));
         cmd.addAll(extraArgs);

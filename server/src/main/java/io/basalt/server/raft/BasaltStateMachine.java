@@ -141,6 +141,25 @@ final class BasaltStateMachine extends BaseStateMachine {
         return last.getIndex();
     }
 
+    /** Every applied entry at DEBUG (diagnosis: compare replicas' apply sequences). */
+    private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger("io.basalt.server.raft.ApplyTrace");
+
+    private static String summary(List<Proposal> proposals, List<Reply> replies) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < proposals.size(); i++) {
+            Proposal p = proposals.get(i);
+            sb.append(p.name());
+            if (!p.args().isEmpty()) {
+                sb.append(' ').append(new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (p.args().size() > 1) {
+                sb.append(' ').append(new String(p.args().get(1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            sb.append("->").append(i < replies.size() ? String.valueOf(replies.get(i)) : "?").append("; ");
+        }
+        return sb.toString();
+    }
+
     /** Read barriers: Ratis calls this once the read index is confirmed and applied here. */
     @Override
     public CompletableFuture<Message> query(Message request) {
@@ -154,6 +173,9 @@ final class BasaltStateMachine extends BaseStateMachine {
         long term = entry.getTerm();
         TermIndex last = getLastAppliedTermIndex();
         if (last != null && index <= last.getIndex()) {
+            if (TRACE.isDebugEnabled()) {
+                TRACE.debug("skip t{} i{} (applied {})", term, index, last);
+            }
             return CompletableFuture.completedFuture(Message.EMPTY); // already in storage (replay after restart)
         }
         ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
@@ -161,6 +183,9 @@ final class BasaltStateMachine extends BaseStateMachine {
         List<Proposal> proposals = local != null ? local.proposals() : Proposal.decodeBatch(data);
         List<Reply> replies = applier.apply(proposals, false, term, index);
         updateLastAppliedTermIndex(term, index);
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("apply t{} i{} local={} {}", term, index, local != null, summary(proposals, replies));
+        }
         if (local != null) {
             local.complete(replies);
         }

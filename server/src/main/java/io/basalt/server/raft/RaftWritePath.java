@@ -198,7 +198,13 @@ public final class RaftWritePath implements WritePath {
         if (readNext == null) {
             readNext = new java.util.concurrent.CompletableFuture<>();
             if (readInFlight == null) {
+                // sendRead() moves readNext in flight (and clears it): answer with that request.
+                // (Returning readNext here returned null — "no barrier needed" — so every read that
+                // found no request in flight ran unconfirmed: a leader just elected answered from
+                // state that lacked entries its predecessor had acknowledged.)
+                java.util.concurrent.CompletableFuture<Void> mine = readNext;
                 sendRead();
+                return mine;
             }
         }
         return readNext;
@@ -236,8 +242,7 @@ public final class RaftWritePath implements WritePath {
     /**
      * A read barrier Ratis confirmed is honoured only if this replica is still the leader of the
      * term it asked in and that leader is ready (its first entry applied, so everything committed
-     * before its term is applied here). Also logs the first confirmations of each term (diagnosis
-     * of the open stale-read-after-failover bug, docs/replication.md).
+     * before its term is applied here). Logs the first confirmations of each term at DEBUG.
      */
     private String confirmRead(long termAtRequest) {
         org.apache.ratis.server.RaftServer.Division d = division();
@@ -255,8 +260,8 @@ public final class RaftWritePath implements WritePath {
                 loggedTerm = term;
                 loggedInTerm = 0;
             }
-            if (loggedInTerm++ < 5) {
-                log.info("read confirmed: term {} (asked in {}), leader {}, ready {}, applied {}, committed {}",
+            if (loggedInTerm++ < 5 && log.isDebugEnabled()) {
+                log.debug("read confirmed: term {} (asked in {}), leader {}, ready {}, applied {}, committed {}",
                         term, termAtRequest, leader, ready, applied, commit);
             }
         }

@@ -75,6 +75,13 @@ class RaftGroupTest {
             followers.remove(lead);
             RedisCommands<String, String> w = lead.lettuce();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "OK".equals(w.set("ready", "1")));
+            // every read waits for a confirmation, also one that finds none in flight (it once got
+            // null — "no barrier" — and ran unconfirmed: stale reads on a leader just elected)
+            for (int i = 0; i < 3; i++) {
+                java.util.concurrent.CompletableFuture<Void> barrier = lead.server().node().writePath().readBarrier();
+                assertThat(barrier).as("read barrier %d on an idle leader", i).isNotNull();
+                barrier.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
 
             // a follower redirects writes to the leader's RESP address, as a Redis Cluster replica does
             try (RespConnection f = new RespConnection(followers.get(0).port())) {

@@ -160,18 +160,15 @@ public final class Coordinator implements AutoCloseable {
         for (JsonNode s : servers) {
             ServerInfo info = live.get(s.asText());
             if (info == null) {
-                throw new Refused(409, "server " + s.asText() + " is not registered (not running, or not joined to this cluster)");
+                throw notRegistered(s.asText());
             }
             members.add(new Member(info.id(), info.host(), info.raftPort(), info.respPort(), false));
         }
-        for (Group other : store.map().groups().values()) {
-            for (Member m : members) {
-                if (!other.id().equals(gid) && other.member(m.serverId()) != null) {
-                    throw new Refused(409, "server " + m.serverId() + " is already a replica of group " + other.id());
-                }
-            }
+        ClusterMap map = store.map();
+        for (Member m : members) {
+            refuseIfInAnotherGroup(map, gid, m.serverId());
         }
-        for (int attempt = 0; ; attempt++) {
+        return retryOnConflict(() -> {
             Versioned<Group> cur = store.group(gid);
             if (cur.value() != null) {
                 if (ids(cur.value().members()).equals(ids(members))) {
@@ -179,17 +176,11 @@ public final class Coordinator implements AutoCloseable {
                 }
                 throw new Refused(409, "group " + gid + " exists with other members " + ids(cur.value().members()));
             }
-            try {
-                Group g = new Group(gid, members, null, 0);
-                store.setGroup(g, -1);
-                log.info("created group {} with {}", gid, ids(members));
-                return g;
-            } catch (ClusterStore.Conflict e) {
-                if (attempt > 10) {
-                    throw e;
-                }
-            }
-        }
+            Group g = new Group(gid, members, null, 0);
+            store.setGroup(g, -1);
+            log.info("created group {} with {}", gid, ids(members));
+            return g;
+        });
     }
 
     /** Gives unassigned slots [from, to] to a group; slots it already owns are fine (idempotent). */
@@ -203,7 +194,7 @@ public final class Coordinator implements AutoCloseable {
         if (store.group(gid).value() == null) {
             throw new Refused(409, "no group " + gid);
         }
-        for (int attempt = 0; ; attempt++) {
+        return retryOnConflict(() -> {
             Versioned<Topology> cur = store.topology();
             Topology t = cur.value() == null ? Topology.empty() : cur.value();
             boolean change = false;
@@ -219,17 +210,11 @@ public final class Coordinator implements AutoCloseable {
             if (!change) {
                 return t;
             }
-            try {
-                Topology next = t.assign(from, to, gid);
-                store.setTopology(next, cur);
-                log.info("assigned slots {}-{} to {} (epoch {})", from, to, gid, next.epoch());
-                return next;
-            } catch (ClusterStore.Conflict e) {
-                if (attempt > 10) {
-                    throw e;
-                }
-            }
-        }
+            Topology next = t.assign(from, to, gid);
+            store.setTopology(next, cur);
+            log.info("assigned slots {}-{} to {} (epoch {})", from, to, gid, next.epoch());
+            return next;
+        });
     }
 
     /**
@@ -242,7 +227,7 @@ public final class Coordinator implements AutoCloseable {
         String gid = text(req, "group");
         String sid = text(req, "server");
         boolean learner = req.path("learner").asBoolean(false);
-        for (int attempt = 0; ; attempt++) {
+        return retryOnConflict(() -> {
             ClusterMap map = store.map();
             Versioned<Group> cur = store.group(gid);
             Group g = cur.value();
@@ -261,13 +246,9 @@ public final class Coordinator implements AutoCloseable {
             }
             if (existing == null) {
                 if (info == null) {
-                    throw new Refused(409, "server " + sid + " is not registered (not running, or not joined to this cluster)");
+                    throw notRegistered(sid);
                 }
-                for (Group other : map.groups().values()) {
-                    if (other.member(sid) != null) {
-                        throw new Refused(409, "server " + sid + " is already a replica of group " + other.id());
-                    }
-                }
+                refuseIfInAnotherGroup(map, gid, sid);
                 if (!info.groups().isEmpty()) {
                     throw new Refused(409, "server " + sid + " still hosts " + info.groups() + ": start it with an empty data directory");
                 }
@@ -280,16 +261,10 @@ public final class Coordinator implements AutoCloseable {
             }
             next.add(existing != null ? new Member(sid, existing.host(), existing.raftPort(), existing.respPort(), learner)
                     : new Member(sid, info.host(), info.raftPort(), info.respPort(), learner));
-            try {
-                store.setGroup(g.withMembers(next), cur.version());
-                log.info("group {}: {} {} as a {}", gid, existing == null ? "adding" : "changing", sid, learner ? "learner" : "voter");
-                return g.withMembers(next);
-            } catch (ClusterStore.Conflict e) {
-                if (attempt > 10) {
-                    throw e;
-                }
-            }
-        }
+            store.setGroup(g.withMembers(next), cur.version());
+            log.info("group {}: {} {} as a {}", gid, existing == null ? "adding" : "changing", sid, learner ? "learner" : "voter");
+            return g.withMembers(next);
+        });
     }
 
     /**
@@ -299,7 +274,7 @@ public final class Coordinator implements AutoCloseable {
     Group removeReplica(JsonNode req) throws Exception {
         String gid = text(req, "group");
         String sid = text(req, "server");
-        for (int attempt = 0; ; attempt++) {
+        return retryOnConflict(() -> {
             Versioned<Group> cur = store.group(gid);
             Group g = cur.value();
             if (g == null) {
@@ -312,16 +287,10 @@ public final class Coordinator implements AutoCloseable {
             if (next.stream().noneMatch(m -> !m.learner())) {
                 throw new Refused(409, "group " + gid + " would have no voting replica left");
             }
-            try {
-                store.setGroup(g.withMembers(next), cur.version());
-                log.info("group {}: removing {}", gid, sid);
-                return g.withMembers(next);
-            } catch (ClusterStore.Conflict e) {
-                if (attempt > 10) {
-                    throw e;
-                }
-            }
-        }
+            store.setGroup(g.withMembers(next), cur.version());
+            log.info("group {}: removing {}", gid, sid);
+            return g.withMembers(next);
+        });
     }
 
     /** Makes a voting replica the group's leader (through the current leader; Ratis's transfer). */
@@ -351,6 +320,36 @@ public final class Coordinator implements AutoCloseable {
         out.put("group", gid);
         out.put("leader", sid);
         return out;
+    }
+
+    /** One job's read-decide-write, repeated when another writer got in between (a few times at most). */
+    private interface Attempt<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T retryOnConflict(Attempt<T> attempt) throws Exception {
+        for (int i = 0; ; i++) {
+            try {
+                return attempt.run();
+            } catch (ClusterStore.Conflict e) {
+                if (i >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Refused notRegistered(String sid) {
+        return new Refused(409, "server " + sid + " is not registered (not running, or not joined to this cluster)");
+    }
+
+    /** A server belongs to at most one group. */
+    private static void refuseIfInAnotherGroup(ClusterMap map, String gid, String sid) throws Refused {
+        for (Group other : map.groups().values()) {
+            if (!other.id().equals(gid) && other.member(sid) != null) {
+                throw new Refused(409, "server " + sid + " is already a replica of group " + other.id());
+            }
+        }
     }
 
     private static List<String> ids(List<Member> members) {

@@ -273,6 +273,28 @@ public final class RaftWritePath implements WritePath {
                     term, termAtRequest, ready, applied, commit);
             return "leader not ready";
         }
+        // Ratis confirms a read index at once when a majority has already acknowledged that commit
+        // index — possibly long ago: a leader cut off from its group (no new commits) would confirm
+        // every read from its frozen state. So a majority of voters must have answered this leader
+        // within the minimum election timeout, before which none of them votes for another one.
+        java.util.Set<String> voters = new java.util.HashSet<>();
+        for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers(VOTER)) {
+            voters.add(p.getId().toString());
+        }
+        int fresh = voters.contains(settings.id()) ? 1 : 0;
+        org.apache.ratis.proto.RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
+        if (role.hasLeaderInfo()) {
+            for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                if (voters.contains(f.getId().getId().toStringUtf8()) && f.getLastRpcElapsedTimeMs() < settings.electionMinMs()) {
+                    fresh++;
+                }
+            }
+        }
+        if (fresh * 2 <= voters.size()) {
+            log.warn("read confirmation refused: only {} of {} voters heard within {} ms", fresh, voters.size(),
+                    settings.electionMinMs());
+            return "no recent contact with a majority";
+        }
         return null;
     }
 

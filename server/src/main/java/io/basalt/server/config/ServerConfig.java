@@ -82,7 +82,7 @@ public final class ServerConfig {
         add("raft-leader-lease", Kind.BOOL, "no", false);
         add("raft-unsafe-flush", Kind.BOOL, "no", false);
         add("raft-snapshot-entries", Kind.INT, "100000", false, 0, Long.MAX_VALUE);
-        add("raft-inflight-batches", Kind.INT, "8", false, 1, 1024);
+        add("raft-inflight-batches", Kind.INT, "256", false, 1, 65536);
         add("raft-log-segment-bytes", Kind.MEMORY, "33554432", false, 16 * 1024, 1L << 31);
         add("appendfsync", Kind.ENUM, "everysec", true, 0, 0, "always", "everysec", "no");
         add("hz", Kind.INT, "10", false, 1, 500);

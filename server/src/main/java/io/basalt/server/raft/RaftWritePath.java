@@ -6,47 +6,70 @@ import io.basalt.server.storage.types.Store;
 import io.basalt.server.write.Applier;
 import io.basalt.server.write.Proposal;
 import io.basalt.server.write.WritePath;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.TimeDuration;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replicated write path: a node hosts one Ratis server for its group; writes accepted here are
- * batched (everything queued when the sender is free, up to {@code apply-max-batch}), the batch is
- * appended to the group's log through the leader, and each write is completed with the reply the
- * local replica's apply produced once the entry is committed (a quorum has it) and applied.
+ * The replicated write path of one group replica: {@link RaftCore} driven by one Raft event loop
+ * thread, which also owns the replicas' connections ({@link RaftTransport}) and the log
+ * ({@link SegmentedLog}), plus one apply thread that applies committed entries to the store.
  *
- * <p>A proposal with a guard (EXEC after WATCH) is a barrier: what was sent before it is applied
- * first, the guard is checked against that state, and only then is the EXEC appended — with nothing
- * appended in between by this node, so the decision is final and followers need no watch state.
+ * <p>A write crosses few threads: a client's event loop queues it; the Raft loop turns everything
+ * queued into one log entry (group commit), sends it to the followers, then — at the end of its
+ * turn — syncs the log once for everything appended in the turn; a follower's loop appends and syncs
+ * in the same way before it acknowledges; the leader's loop counts the acknowledgements and hands
+ * the committed entry to the apply thread, whose apply produces the client's reply. Under load each
+ * turn carries more (bigger entries, one sync for many writes); alone, a write costs two socket
+ * wake-ups, a follower's sync and three thread hand-offs.
+ *
+ * <p>A proposal with a guard (EXEC after WATCH) is a barrier: what this node proposed before it is
+ * applied first, the guard is checked against that state, and only then is the EXEC appended, with
+ * nothing appended in between by this node — followers need no watch state.
  */
 public final class RaftWritePath implements WritePath {
     private static final Logger log = LoggerFactory.getLogger(RaftWritePath.class);
+    /** Every applied entry at DEBUG (diagnosis: compare replicas' apply sequences). */
+    private static final Logger TRACE = LoggerFactory.getLogger("io.basalt.server.raft.ApplyTrace");
+    private static final long MAX_ENTRY_BYTES = 4L << 20;
+    private static final int SNAPSHOT_CHUNK = 1 << 20;
+    private static final long SNAPSHOT_STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    /** A batch in flight: its proposals (with their node-local origins) and their completions. */
-    record Batch(List<Proposal> proposals, List<Completion> completions) {
+    /** A batch this node proposed, until its replica applies it. */
+    private record Batch(List<Proposal> proposals, List<Completion> completions, long index) {
         void complete(List<Reply> replies) {
             for (int i = 0; i < completions.size(); i++) {
                 try {
@@ -59,58 +82,86 @@ public final class RaftWritePath implements WritePath {
 
         void fail(Reply error) {
             for (Completion c : completions) {
-                c.complete(error);
+                try {
+                    c.complete(error);
+                } catch (RuntimeException e) {
+                    log.error("write completion failed", e);
+                }
             }
-        }
-    }
-
-    /** Batches this node submitted, by ticket, until its replica applies them. */
-    static final class Pending {
-        private final Map<Long, Batch> byTicket = new ConcurrentHashMap<>();
-        private final AtomicInteger inFlight = new AtomicInteger();
-        /**
-         * At most this many batches in flight: while they replicate, new writes queue up and go as
-         * one entry next (group commit) — the lever that turns one fsync per write into one per batch.
-         */
-        final java.util.concurrent.Semaphore slots;
-
-        Pending(int maxInFlight) {
-            slots = new java.util.concurrent.Semaphore(Math.max(1, maxInFlight));
-        }
-
-        long add(Batch b) {
-            long t;
-            do {
-                t = ThreadLocalRandom.current().nextLong();
-            } while (t == 0 || byTicket.putIfAbsent(t, b) != null);
-            inFlight.incrementAndGet();
-            return t;
-        }
-
-        Batch take(long ticket) {
-            Batch b = byTicket.remove(ticket);
-            if (b != null) {
-                inFlight.decrementAndGet();
-                slots.release();
-            }
-            return b;
         }
     }
 
     private record Queued(Proposal proposal, Completion completion) {}
 
-    private final RaftServer server;
+    private record Install(Snapshots.Snapshot snapshot, RaftConfig config, String from, long leaderTerm, long seq) {}
+
+    private record TakeSnapshot(CompletableFuture<Long> done) {}
+
     private final RaftSettings settings;
-    private final org.apache.ratis.protocol.RaftGroupId groupId;
-    private final RaftClient client;
-    private final Pending pending;
     private final Store store;
-    private final LongSupplier clock;
+    private final Applier applier;
     private final IntSupplier maxBatch;
-    private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
-    private final Thread sender;
-    private final BasaltStateMachine stateMachine;
+    private final long snapshotEntries;
+
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final RaftTransport transport;
+    private final SegmentedLog raftLog;
+    private final HardState hardState;
+    private final Snapshots snapshots;
+    private final RaftCore core;
+    private final ScheduledFuture<?> ticker;
+
+    // published for other threads
+    private volatile RaftCore.Role role = RaftCore.Role.FOLLOWER;
+    private volatile long term;
+    private volatile String leaderId;
+    private volatile RaftConfig config;
     private volatile boolean running = true;
+
+    // proposals (client threads -> loop)
+    private final ConcurrentLinkedQueue<Queued> proposals = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    /** Proposals held behind a guard that waits for this node's earlier batches to apply (loop). */
+    private final ArrayDeque<Queued> held = new ArrayDeque<>();
+    private volatile boolean guardWaiting;
+    /** Index of the last entry this node proposed. */
+    private volatile long lastLocalIndex;
+    private final Map<Long, Batch> pending = new ConcurrentHashMap<>();
+    private long ticketSeq = ThreadLocalRandom.current().nextLong() & 0x7fff_ffff_0000_0000L;
+
+    // applying (apply thread)
+    private final LinkedBlockingQueue<Object> applyQueue = new LinkedBlockingQueue<>();
+    private final Thread applyThread;
+    private volatile long appliedIndex;
+    private volatile long appliedTerm;
+    private volatile boolean loading;
+    private RaftConfig appliedConfig;
+    private volatile long lastSnapshotIndex;
+    /** Highest index handed to the apply thread (loop). */
+    private long handedToApply;
+    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
+
+    // reads (loop, but nextRead)
+    private final AtomicReference<CompletableFuture<Void>> nextRead = new AtomicReference<>();
+    private final TreeMap<Long, CompletableFuture<Void>> readsBySeq = new TreeMap<>();
+    private CompletableFuture<Void> startingRead;
+
+    // admin (loop)
+    private final TreeMap<Long, CompletableFuture<Void>> configWaiters = new TreeMap<>();
+    private CompletableFuture<Void> transferWaiter;
+    private final Map<String, SnapshotSend> sending = new HashMap<>();
+    private SnapshotReceive receiving;
+
+    private boolean turnEndScheduled;
+    private boolean inTurnEnd;
+    private final Runnable turnEndTask = this::turnEnd;
+
+    final LongAdder batchesSent = new LongAdder();
+    final LongAdder writesSent = new LongAdder();
+    final LongAdder snapshotsTaken = new LongAdder();
+    final LongAdder snapshotsLoaded = new LongAdder();
 
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch) throws IOException {
@@ -118,62 +169,814 @@ public final class RaftWritePath implements WritePath {
     }
 
     /**
-     * {@code joining}: this replica is being added to a running group. It starts with an empty
-     * configuration, so it never campaigns (a leader whose configuration lacks a campaigning peer
-     * tells it to shut down) and waits for the leader to contact it once the member is added.
+     * {@code joining}: this replica is being added to a running group. Unless its log or a snapshot
+     * says otherwise it starts with no membership, so it never campaigns, and waits for the leader.
      */
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch, boolean joining) throws IOException {
         this.settings = settings;
-        this.pending = new Pending(settings.inflightBatches());
         this.store = store;
-        this.clock = clock;
+        this.applier = applier;
         this.maxBatch = maxBatch;
-        RaftGroup group = settings.group();
-        this.groupId = group.getGroupId();
-        RaftProperties props = settings.properties();
-        RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
-        BasaltStateMachine sm = new BasaltStateMachine(store, applier, pending);
-        this.stateMachine = sm;
-        // a restarted replica recovers its log; a new one formats its storage
-        boolean existing = java.nio.file.Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
-        server = RaftServer.newBuilder()
-                .setOption(existing ? org.apache.ratis.server.storage.RaftStorage.StartupOption.RECOVER
-                        : org.apache.ratis.server.storage.RaftStorage.StartupOption.FORMAT)
-                .setServerId(RaftPeerId.valueOf(settings.id()))
-                .setGroup(joining ? RaftGroup.valueOf(group.getGroupId()) : group)
-                .setStateMachine(sm)
-                .setProperties(props)
-                .build();
-        server.start();
-        client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group).setClientId(ClientId.randomId())
-                .setLeaderId(null).build();
-        sender = new Thread(this::run, "basalt-raft-sender");
-        sender.setDaemon(true);
-        sender.start();
-    }
+        this.snapshotEntries = settings.snapshotEntries();
+        Files.createDirectories(dir);
+        this.hardState = new HardState(dir);
+        this.snapshots = new Snapshots(dir.resolve("snapshots"));
+        this.raftLog = new SegmentedLog(dir.resolve("log"), settings.segmentBytes(), settings.unsafeFlush(), 64L << 20);
 
-    public RaftServer server() {
-        return server;
-    }
+        // bring the store, the snapshots and the log into line (a crash may have cut an install short)
+        Snapshots.Snapshot snap = snapshots.latest();
+        long[] applied = store.applied();
+        if (snap != null && (applied[1] < snap.index() || store.loadInterrupted()
+                || applied[1] < raftLog.baseIndex())) {
+            log.info("loading snapshot {} (store at index {})", snap.dir().getFileName(), applied[1]);
+            store.load(snap.dir(), snap.term(), snap.index());
+            applied = store.applied();
+        }
+        if (applied[1] < raftLog.baseIndex()) {
+            raftLog.close();
+            throw new IOException("the store (index " + applied[1] + ") is behind the Raft log's start ("
+                    + raftLog.baseIndex() + ") and no snapshot covers the gap");
+        }
+        if (applied[1] > raftLog.lastIndex()) {
+            raftLog.reset(applied[1], applied[0]); // the store has what the log lost: restart the log there
+        }
+        this.appliedIndex = applied[1];
+        this.appliedTerm = applied[0];
+        this.handedToApply = applied[1];
+        this.lastSnapshotIndex = snap == null ? 0 : snap.index();
 
-    private org.apache.ratis.server.RaftServer.Division division() {
-        try {
-            return server.getDivision(groupId);
-        } catch (IOException e) {
+        RaftConfig initial = joining ? RaftConfig.EMPTY : RaftConfig.of(settings.peers());
+        RaftConfig base = snap != null && snap.index() >= raftLog.baseIndex() ? snap.config() : null;
+        if (base == null && raftLog.baseIndex() > 0) {
+            log.warn("no snapshot at the Raft log's start ({}); membership from the settings", raftLog.baseIndex());
+        }
+        this.appliedConfig = configAt(applied[1], base != null ? base : initial);
+
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-raft", true),
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loop = group.next();
+        RaftCore.Options opt = RaftCore.Options.of(settings.electionMinMs(), settings.electionMaxMs(), settings.leaderLease());
+        if (settings.inflightEntries() > 0) {
+            opt = new RaftCore.Options(opt.electionMinNanos(), opt.electionMaxNanos(), opt.heartbeatNanos(),
+                    opt.leaseNanos(), settings.inflightEntries(), opt.maxAppendBytes(), opt.maxAppendEntries());
+        }
+        RaftCore.Options options = opt;
+        this.transport = new RaftTransport(settings.id(), settings.groupName(), loop, new TransportHandler());
+        RaftConfig baseConfig = base;
+        long appliedAtStart = applied[1];
+        this.core = onLoop(() -> new RaftCore(settings.id(), new Env(), raftLog, options, hardState.term(),
+                hardState.votedFor(), baseConfig, initial, appliedAtStart));
+        onLoop(() -> {
+            publish();
+            transport.peers(addresses(core.config()));
             return null;
+        });
+        this.applyThread = new Thread(this::applyLoop, "basalt-apply");
+        applyThread.setDaemon(true);
+        applyThread.start();
+        long tickMs = Math.max(5, settings.electionMinMs() / 10);
+        this.ticker = loop.scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        try {
+            transport.start(settings.self().host(), settings.self().raftPort());
+        } catch (InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            close();
+            throw new IOException("cannot listen on Raft port " + settings.self().host() + ":" + settings.self().raftPort()
+                    + ": " + e.getMessage(), e);
         }
     }
+
+    /** The membership in effect at {@code index}: {@code base} and the config entries up to it. */
+    private RaftConfig configAt(long index, RaftConfig base) {
+        RaftConfig c = base;
+        for (long i : raftLog.configIndexes()) {
+            if (i <= index) {
+                c = RaftConfig.decode(raftLog.entry(i).payload());
+            }
+        }
+        return c;
+    }
+
+    private static Map<String, InetSocketAddress> addresses(RaftConfig c) {
+        Map<String, InetSocketAddress> out = new HashMap<>();
+        c.members().forEach((id, p) -> out.put(id, new InetSocketAddress(p.host(), p.raftPort())));
+        return out;
+    }
+
+    private <T> T onLoop(Callable<T> task) throws IOException {
+        try {
+            return loop.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(c == null ? e.toString() : c.getMessage(), c);
+        } catch (TimeoutException e) {
+            throw new IOException("the Raft loop did not answer in 30 s", e);
+        }
+    }
+
+    // ---- the Raft loop ----------------------------------------------------------------------------
+
+    /** Asks for an end of turn: outgoing messages are flushed and the log synced once. */
+    private void requestTurnEnd() {
+        if (!turnEndScheduled && !inTurnEnd) {
+            turnEndScheduled = true;
+            loop.execute(turnEndTask);
+        }
+    }
+
+    private void turnEnd() {
+        turnEndScheduled = false;
+        inTurnEnd = true;
+        try {
+            transport.flush(); // appends leave before this replica's own sync: the two overlap
+            raftLog.sync();
+            core.persisted(raftLog.lastIndex());
+            transport.flush();
+        } catch (RuntimeException e) {
+            log.error("Raft turn failed", e);
+        } finally {
+            inTurnEnd = false;
+        }
+    }
+
+    private void tick() {
+        try {
+            core.tick();
+            long now = System.nanoTime();
+            for (SnapshotSend s : new ArrayList<>(sending.values())) {
+                if (now - s.lastActivity > SNAPSHOT_STALL_NANOS) {
+                    log.warn("snapshot transfer to {} stalled: retrying", s.to);
+                    sending.remove(s.to);
+                    core.snapshotSent(s.to, s.snapshot.index(), false);
+                }
+            }
+            requestTurnEnd();
+        } catch (RuntimeException e) {
+            log.error("Raft tick failed", e);
+        }
+    }
+
+    private final class TransportHandler implements RaftTransport.Handler {
+        @Override
+        public void message(RaftMessage m) {
+            try {
+                core.receive(m);
+                if (m instanceof RaftMessage.SnapshotReply r) {
+                    snapshotReply(r);
+                }
+            } catch (RuntimeException e) {
+                log.error("handling {} from {} failed", m.getClass().getSimpleName(), m.from(), e);
+            }
+        }
+
+        @Override
+        public void readComplete() {
+            requestTurnEnd();
+        }
+
+        @Override
+        public void connected(String peer) {
+            core.peerConnected(peer);
+            requestTurnEnd();
+        }
+
+        @Override
+        public void disconnected(String peer) {
+            core.peerDisconnected(peer);
+        }
+    }
+
+    /** What the core does, carried out on the loop. */
+    private final class Env implements RaftCore.Env {
+        @Override
+        public long now() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public long random(long bound) {
+            return ThreadLocalRandom.current().nextLong(bound);
+        }
+
+        @Override
+        public void send(String to, RaftMessage m) {
+            transport.send(to, m);
+            requestTurnEnd();
+        }
+
+        @Override
+        public void saveHardState(long t, String votedFor) {
+            hardState.save(t, votedFor);
+        }
+
+        @Override
+        public void commit(long index) {
+            handToApply(index);
+            var done = configWaiters.headMap(index, true);
+            for (CompletableFuture<Void> f : done.values()) {
+                f.complete(null);
+            }
+            done.clear();
+        }
+
+        @Override
+        public void stateChanged(RaftCore.Role r, long t, String leader) {
+            RaftCore.Role before = role;
+            publish();
+            if (before == RaftCore.Role.LEADER && r != RaftCore.Role.LEADER) {
+                lostLeadership();
+            }
+            if (r == RaftCore.Role.LEADER && before != RaftCore.Role.LEADER) {
+                log.info("leading group {} in term {}", settings.groupName(), t);
+            }
+        }
+
+        @Override
+        public void configChanged(RaftConfig c) {
+            publish();
+            transport.peers(addresses(c));
+        }
+
+        @Override
+        public void readsConfirmed(long seq, long readIndex) {
+            if (startingRead != null) {
+                whenApplied(readIndex, startingRead);
+                startingRead = null;
+            }
+            var head = readsBySeq.headMap(seq, true);
+            for (CompletableFuture<Void> f : head.values()) {
+                whenApplied(readIndex, f);
+            }
+            head.clear();
+        }
+
+        @Override
+        public void readsFailed(long seq) {
+            IllegalStateException e = new IllegalStateException("leadership lost");
+            var head = readsBySeq.headMap(seq, true);
+            for (CompletableFuture<Void> f : head.values()) {
+                f.completeExceptionally(e);
+            }
+            head.clear();
+        }
+
+        @Override
+        public void sendSnapshot(String to) {
+            startSnapshotSend(to);
+        }
+
+        @Override
+        public void snapshotChunk(RaftMessage.SnapshotChunk chunk) {
+            receiveSnapshotChunk(chunk);
+        }
+
+        @Override
+        public void transferDone(String target, boolean ok) {
+            CompletableFuture<Void> f = transferWaiter;
+            transferWaiter = null;
+            if (f != null) {
+                if (ok) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(new IOException("leadership transfer to " + target + " did not complete"));
+                }
+            }
+        }
+    }
+
+    private void publish() {
+        role = core.role();
+        term = core.term();
+        leaderId = core.leader();
+        config = core.config();
+    }
+
+    /** This replica stopped leading: what it proposed but did not commit may or may not commit later. */
+    private void lostLeadership() {
+        long commit = core.commitIndex();
+        for (Map.Entry<Long, Batch> e : pending.entrySet()) {
+            Batch b = e.getValue();
+            if (b.index() > commit && pending.remove(e.getKey(), b)) {
+                b.fail(failure("leadership lost"));
+            }
+        }
+        refuseQueued();
+        for (CompletableFuture<Void> f : configWaiters.values()) {
+            f.completeExceptionally(new IOException("leadership lost: the membership change may or may not apply"));
+        }
+        configWaiters.clear();
+        for (CompletableFuture<Void> f : readsBySeq.values()) {
+            f.completeExceptionally(new IllegalStateException("leadership lost"));
+        }
+        readsBySeq.clear();
+        sending.clear();
+    }
+
+    /** Proposals not appended yet: refused (not applied), so clients may retry them. */
+    private void refuseQueued() {
+        guardWaiting = false;
+        Reply tryAgain = Reply.error("TRYAGAIN replication refused (not the leader), not applied: retry");
+        Queued q;
+        while ((q = held.poll()) != null) {
+            q.completion().complete(tryAgain);
+        }
+        while ((q = proposals.poll()) != null) {
+            q.completion().complete(tryAgain);
+        }
+    }
+
+    /**
+     * The reply to writes appended but not known to be committed when leadership was lost: they may
+     * or may not apply. (Writes refused before they were appended get {@code TRYAGAIN}, which Redis
+     * Cluster clients retry by themselves.) A numbered session (BASALT SESSION) makes a retry safe.
+     */
+    static Reply failure(String why) {
+        return Reply.error("UNCERTAIN replication failed (" + why + "): the write may or may not have been applied");
+    }
+
+    // ---- writes -----------------------------------------------------------------------------------
+
+    @Override
+    public void submit(Proposal proposal, Completion completion) {
+        if (!running) {
+            completion.complete(Reply.error("ERR server is shutting down"));
+            return;
+        }
+        proposals.add(new Queued(proposal, completion));
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    private Queued nextQueued() {
+        Queued q = held.poll();
+        return q != null ? q : proposals.poll();
+    }
+
+    /** Turns what is queued into log entries (one per {@code apply-max-batch} writes). Loop. */
+    private void drain() {
+        drainScheduled.set(false);
+        if (!running) {
+            return;
+        }
+        if (!core.isLeader() || core.transferTarget() != null) {
+            refuseQueued();
+            return;
+        }
+        int max = Math.max(1, maxBatch.getAsInt());
+        List<Proposal> ps = new ArrayList<>();
+        List<Completion> cs = new ArrayList<>();
+        long bytes = 0;
+        Queued q;
+        while ((q = nextQueued()) != null) {
+            Proposal.Origin o = q.proposal().origin();
+            if (o != null && o.guard() != null) {
+                propose(ps, cs);
+                ps = new ArrayList<>();
+                cs = new ArrayList<>();
+                bytes = 0;
+                if (lastLocalIndex > appliedIndex) {
+                    held.addFirst(q); // wait until what this node proposed is applied
+                    guardWaiting = true;
+                    break;
+                }
+                guardWaiting = false;
+                guarded(q);
+                continue;
+            }
+            ps.add(q.proposal());
+            cs.add(q.completion());
+            for (byte[] a : q.proposal().args()) {
+                bytes += a.length + 8;
+            }
+            if (ps.size() >= max || bytes >= MAX_ENTRY_BYTES) {
+                propose(ps, cs);
+                ps = new ArrayList<>();
+                cs = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        propose(ps, cs);
+        core.replicate();
+        requestTurnEnd();
+    }
+
+    /** Everything this node proposed is applied: checks the guard and appends the EXEC alone. */
+    private void guarded(Queued q) {
+        Proposal p = q.proposal();
+        boolean ok;
+        try (Keyspace ks = store.reader(p.nowMs())) {
+            ok = p.origin().guard().test(ks);
+        }
+        if (!ok) {
+            q.completion().complete(Reply.NULL_ARRAY);
+            return;
+        }
+        Proposal unguarded = new Proposal(p.name(), p.args(), p.nowMs(), p.seed(), new Proposal.Origin(p.origin().session(), null));
+        propose(new ArrayList<>(List.of(unguarded)), new ArrayList<>(List.of(q.completion())));
+    }
+
+    private void propose(List<Proposal> ps, List<Completion> cs) {
+        if (ps.isEmpty()) {
+            return;
+        }
+        long ticket = ++ticketSeq;
+        byte[] payload = Proposal.encodeBatch(ticket, ps);
+        long index = core.propose(LogEntry.DATA, payload);
+        if (index < 0) {
+            Reply tryAgain = Reply.error("TRYAGAIN replication refused (not the leader), not applied: retry");
+            for (Completion c : cs) {
+                c.complete(tryAgain);
+            }
+            return;
+        }
+        pending.put(ticket, new Batch(ps, cs, index));
+        lastLocalIndex = index;
+        batchesSent.increment();
+        writesSent.add(ps.size());
+    }
+
+    // ---- applying ---------------------------------------------------------------------------------
+
+    /** Hands committed entries up to {@code index} to the apply thread. Loop. */
+    private void handToApply(long index) {
+        if (index <= handedToApply) {
+            return;
+        }
+        long from = Math.max(handedToApply + 1, raftLog.firstIndex());
+        List<LogEntry> entries = new ArrayList<>((int) Math.min(1024, index - from + 1));
+        for (long i = from; i <= index; i++) {
+            entries.add(raftLog.entry(i));
+        }
+        handedToApply = index;
+        applyQueue.add(entries);
+    }
+
+    private void applyLoop() {
+        while (running || !applyQueue.isEmpty()) {
+            Object task;
+            try {
+                task = applyQueue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (task == null) {
+                continue;
+            }
+            try {
+                if (task instanceof List<?> entries) {
+                    for (Object e : entries) {
+                        applyEntry((LogEntry) e);
+                    }
+                    if (snapshotEntries > 0 && appliedIndex - lastSnapshotIndex >= snapshotEntries) {
+                        takeSnapshot();
+                    }
+                } else if (task instanceof Install i) {
+                    install(i);
+                } else if (task instanceof TakeSnapshot t) {
+                    try {
+                        t.done().complete(takeSnapshot());
+                    } catch (RuntimeException e) {
+                        t.done().completeExceptionally(e);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.error("applying failed", e);
+            }
+            releaseAppliedWaiters();
+            if (guardWaiting && appliedIndex >= lastLocalIndex) {
+                loop.execute(drainTask);
+            }
+        }
+    }
+
+    private void applyEntry(LogEntry e) {
+        if (e.index() <= appliedIndex) {
+            return; // already in the store (replay after a restart, or covered by a snapshot)
+        }
+        if (e.type() == LogEntry.DATA) {
+            ByteBuffer data = ByteBuffer.wrap(e.payload());
+            Batch local = pending.remove(Proposal.batchTicket(data));
+            List<Proposal> ps = local != null ? local.proposals() : Proposal.decodeBatch(data);
+            List<Reply> replies = applier.apply(ps, false, e.term(), e.index());
+            if (TRACE.isDebugEnabled()) {
+                TRACE.debug("apply t{} i{} local={} {}", e.term(), e.index(), local != null, summary(ps, replies));
+            }
+            if (local != null) {
+                local.complete(replies);
+            }
+        } else if (e.type() == LogEntry.CONFIG) {
+            appliedConfig = RaftConfig.decode(e.payload());
+        }
+        appliedTerm = e.term();
+        appliedIndex = e.index();
+    }
+
+    private static String summary(List<Proposal> proposals, List<Reply> replies) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < proposals.size(); i++) {
+            Proposal p = proposals.get(i);
+            sb.append(p.name());
+            for (int a = 0; a < Math.min(2, p.args().size()); a++) {
+                sb.append(' ').append(new String(p.args().get(a), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            sb.append("->").append(i < replies.size() ? String.valueOf(replies.get(i)) : "?").append("; ");
+        }
+        return sb.toString();
+    }
+
+    /** Completes the read waiters whose index is applied. Any thread. */
+    private void releaseAppliedWaiters() {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (appliedWaiters) {
+            var head = appliedWaiters.headMap(appliedIndex, true);
+            for (List<CompletableFuture<Void>> l : head.values()) {
+                ready.addAll(l);
+            }
+            head.clear();
+        }
+        for (CompletableFuture<Void> f : ready) {
+            f.complete(null);
+        }
+    }
+
+    private void whenApplied(long index, CompletableFuture<Void> f) {
+        if (appliedIndex >= index) {
+            f.complete(null);
+            return;
+        }
+        synchronized (appliedWaiters) {
+            appliedWaiters.computeIfAbsent(index, k -> new ArrayList<>()).add(f);
+        }
+        if (appliedIndex >= index) {
+            releaseAppliedWaiters();
+        }
+    }
+
+    /**
+     * A snapshot of everything applied so far (apply thread: nothing applies meanwhile): the store
+     * records the position, then a RocksDB checkpoint; the log then drops what it covers.
+     */
+    private long takeSnapshot() {
+        long index = appliedIndex;
+        long t = appliedTerm;
+        if (index <= 0) {
+            return 0;
+        }
+        if (index > lastSnapshotIndex) {
+            if (store.applied()[1] < index) {
+                store.markApplied(t, index);
+            }
+            snapshots.create(t, index, appliedConfig, store::checkpoint);
+            snapshotsTaken.increment();
+            lastSnapshotIndex = index;
+        }
+        loop.execute(() -> core.snapshotTaken(index, t));
+        return index;
+    }
+
+    /** Replaces the store by a snapshot received from the leader (apply thread). */
+    private void install(Install i) {
+        Snapshots.Snapshot s = i.snapshot();
+        if (s.index() > appliedIndex) {
+            log.info("loading snapshot {} received from {} (store at index {})", s.dir().getFileName(), i.from(), appliedIndex);
+            loading = true;
+            try {
+                store.load(s.dir(), s.term(), s.index());
+                snapshotsLoaded.increment();
+            } finally {
+                loading = false;
+            }
+            appliedIndex = s.index();
+            appliedTerm = s.term();
+            appliedConfig = i.config();
+            lastSnapshotIndex = s.index();
+            log.info("loaded snapshot at index {}", s.index());
+        }
+        loop.execute(() -> {
+            raftLog.reset(s.index(), s.term());
+            handedToApply = Math.max(handedToApply, s.index());
+            core.snapshotInstalled(i.from(), i.leaderTerm(), s.index(), i.seq(), i.config());
+            requestTurnEnd();
+        });
+    }
+
+    // ---- snapshot transfer (loop) -----------------------------------------------------------------
+
+    /** Sending the newest snapshot to a follower, one chunk at a time (the next once the last is stored). */
+    private static final class SnapshotSend {
+        final String to;
+        final Snapshots.Snapshot snapshot;
+        final byte[] config;
+        final List<Path> files;
+        int file;
+        long offset;
+        long seq = -1;
+        boolean last;
+        long lastActivity = System.nanoTime();
+
+        SnapshotSend(String to, Snapshots.Snapshot snapshot) {
+            this.to = to;
+            this.snapshot = snapshot;
+            this.config = snapshot.config().encode();
+            this.files = snapshot.files().stream().filter(p -> !p.getFileName().toString().equals(Snapshots.META)).toList();
+        }
+    }
+
+    private void startSnapshotSend(String to) {
+        Snapshots.Snapshot snap = snapshots.latest();
+        if (snap == null) {
+            log.warn("follower {} needs a snapshot, but there is none", to);
+            core.snapshotSent(to, 0, false);
+            return;
+        }
+        log.info("sending snapshot {} to {}", snap.dir().getFileName(), to);
+        SnapshotSend s = new SnapshotSend(to, snap);
+        sending.put(to, s);
+        sendChunk(s);
+    }
+
+    private void sendChunk(SnapshotSend s) {
+        try {
+            s.seq++;
+            s.lastActivity = System.nanoTime();
+            String name = "";
+            byte[] data = new byte[0];
+            long offset = 0;
+            if (!s.files.isEmpty()) {
+                Path f = s.files.get(s.file);
+                long size = Files.size(f);
+                int n = (int) Math.min(SNAPSHOT_CHUNK, size - s.offset);
+                data = new byte[Math.max(0, n)];
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+                    ByteBuffer b = ByteBuffer.wrap(data);
+                    while (b.hasRemaining()) {
+                        if (ch.read(b, s.offset + b.position()) < 0) {
+                            break;
+                        }
+                    }
+                }
+                name = f.getFileName().toString();
+                offset = s.offset;
+                s.offset += data.length;
+                if (s.offset >= size) {
+                    s.file++;
+                    s.offset = 0;
+                }
+            }
+            s.last = s.file >= s.files.size();
+            transport.send(s.to, new RaftMessage.SnapshotChunk(core.term(), settings.id(), s.snapshot.index(),
+                    s.snapshot.term(), s.config, s.seq, name, offset, data, s.last));
+            requestTurnEnd();
+        } catch (IOException | RuntimeException e) {
+            log.warn("reading snapshot {} for {} failed: {}", s.snapshot.dir().getFileName(), s.to, e.toString());
+            sending.remove(s.to);
+            core.snapshotSent(s.to, s.snapshot.index(), false);
+        }
+    }
+
+    private void snapshotReply(RaftMessage.SnapshotReply r) {
+        SnapshotSend s = sending.get(r.from());
+        if (s == null || r.index() != s.snapshot.index() || !core.isLeader() || r.term() != core.term()) {
+            return;
+        }
+        if (!r.ok()) {
+            sending.remove(r.from());
+            core.snapshotSent(r.from(), s.snapshot.index(), false);
+        } else if (r.seq() == Long.MAX_VALUE || (r.seq() == s.seq && s.last)) {
+            sending.remove(r.from());
+            log.info("follower {} installed snapshot at index {}", r.from(), s.snapshot.index());
+            core.snapshotSent(r.from(), s.snapshot.index(), true);
+        } else if (r.seq() == s.seq) {
+            sendChunk(s);
+        }
+        requestTurnEnd();
+    }
+
+    /** Receiving a snapshot from the leader, chunk by chunk. */
+    private static final class SnapshotReceive {
+        final String from;
+        final long index;
+        long nextSeq;
+
+        SnapshotReceive(String from, long index) {
+            this.from = from;
+            this.index = index;
+        }
+    }
+
+    private void receiveSnapshotChunk(RaftMessage.SnapshotChunk c) {
+        try {
+            if (c.seq() == 0) {
+                receiving = new SnapshotReceive(c.from(), c.index());
+                snapshots.clearIncoming();
+                log.info("receiving snapshot at index {} from {}", c.index(), c.from());
+            }
+            SnapshotReceive r = receiving;
+            if (r == null || !r.from.equals(c.from()) || r.index != c.index() || r.nextSeq != c.seq()) {
+                core.snapshotFailed(c.from(), c.index(), c.seq());
+                return;
+            }
+            if (!c.file().isEmpty()) {
+                snapshots.writeChunk(c.file(), c.offset(), c.data());
+            }
+            r.nextSeq++;
+            if (!c.done()) {
+                core.snapshotChunkStored(c.from(), c.index(), c.seq());
+                return;
+            }
+            receiving = null;
+            Snapshots.Snapshot snap = snapshots.publishIncoming(c.lastTerm(), c.index(), c.config());
+            applyQueue.add(new Install(snap, RaftConfig.decode(c.config()), c.from(), c.term(), c.seq()));
+        } catch (RuntimeException e) {
+            log.warn("storing a snapshot chunk from {} failed: {}", c.from(), e.toString());
+            receiving = null;
+            core.snapshotFailed(c.from(), c.index(), c.seq());
+        }
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------
+
+    /**
+     * Reads must wait for the returned future: it completes once this replica is confirmed leader
+     * (a fresh round of heartbeats acknowledged by a majority, or the lease) and has applied
+     * everything committed when the read arrived. Reads arriving until the loop picks the request
+     * up share it.
+     */
+    @Override
+    public CompletableFuture<Void> readBarrier() {
+        while (true) {
+            CompletableFuture<Void> f = nextRead.get();
+            if (f != null) {
+                return f;
+            }
+            f = new CompletableFuture<>();
+            if (nextRead.compareAndSet(null, f)) {
+                loop.execute(this::startRead);
+                return f;
+            }
+        }
+    }
+
+    private void startRead() {
+        CompletableFuture<Void> f = nextRead.getAndSet(null);
+        if (f == null) {
+            return;
+        }
+        startingRead = f;
+        long seq = core.startRead();
+        if (startingRead == null) {
+            return; // confirmed at once
+        }
+        startingRead = null;
+        if (seq < 0) {
+            f.completeExceptionally(new IllegalStateException("not the leader"));
+            return;
+        }
+        readsBySeq.put(seq, f);
+        requestTurnEnd();
+    }
+
+    // ---- what the rest of the node asks ------------------------------------------------------------
 
     @Override
     public boolean replicated() {
         return true;
     }
 
-    /** The current Raft term as this replica knows it (0 if the group is not started). */
+    @Override
+    public boolean acceptsWrites() {
+        return role == RaftCore.Role.LEADER;
+    }
+
+    @Override
+    public boolean servesLocalReads() {
+        return !loading;
+    }
+
+    @Override
+    public String leaderAddress() {
+        String l = leaderId;
+        RaftConfig c = config;
+        if (l == null || c == null) {
+            return null;
+        }
+        RaftSettings.Peer p = c.members().get(l);
+        return p == null ? null : p.host() + ":" + p.respPort();
+    }
+
+    /** The current Raft term as this replica knows it. */
     public long term() {
-        org.apache.ratis.server.RaftServer.Division d = division();
-        return d == null ? 0 : d.getInfo().getCurrentTerm();
+        return term;
     }
 
     /** This replica's own peer settings (host, ports). */
@@ -182,441 +985,190 @@ public final class RaftWritePath implements WritePath {
     }
 
     @Override
-    public boolean servesLocalReads() {
-        return !stateMachine.loading();
-    }
-
-    private java.util.concurrent.CompletableFuture<Void> readInFlight;
-    private java.util.concurrent.CompletableFuture<Void> readNext;
-
-    /**
-     * One Ratis read-only request (read index, or the leader lease) serves every read that asked
-     * before it was sent; reads arriving meanwhile wait for the next one.
-     */
-    @Override
-    public synchronized java.util.concurrent.CompletableFuture<Void> readBarrier() {
-        if (readNext == null) {
-            readNext = new java.util.concurrent.CompletableFuture<>();
-            if (readInFlight == null) {
-                // sendRead() moves readNext in flight (and clears it): answer with that request.
-                // (Returning readNext here returned null — "no barrier needed" — so every read that
-                // found no request in flight ran unconfirmed: a leader just elected answered from
-                // state that lacked entries its predecessor had acknowledged.)
-                java.util.concurrent.CompletableFuture<Void> mine = readNext;
-                sendRead();
-                return mine;
-            }
-        }
-        return readNext;
-    }
-
-    private synchronized void sendRead() {
-        java.util.concurrent.CompletableFuture<Void> f = readNext;
-        readNext = null;
-        readInFlight = f;
-        long termAtRequest = term();
-        client.async().sendReadOnly(Message.EMPTY, RaftPeerId.valueOf(settings.id())).whenComplete((reply, error) -> {
-            if (error != null || reply == null || !reply.isSuccess()) {
-                f.completeExceptionally(error != null ? error
-                        : new IllegalStateException(reply == null ? "no reply" : String.valueOf(reply.getException())));
-            } else {
-                String refused = confirmRead(termAtRequest);
-                if (refused == null) {
-                    f.complete(null);
-                } else {
-                    f.completeExceptionally(new IllegalStateException(refused));
-                }
-            }
-            synchronized (RaftWritePath.this) {
-                readInFlight = null;
-                if (readNext != null) {
-                    sendRead();
-                }
-            }
-        });
-    }
-
-    private volatile long loggedTerm = -1;
-    private int loggedInTerm;
-
-    /**
-     * A read barrier Ratis confirmed is honoured only if this replica is still the leader of the
-     * term it asked in and that leader is ready (its first entry applied, so everything committed
-     * before its term is applied here). Logs the first confirmations of each term at DEBUG.
-     */
-    private String confirmRead(long termAtRequest) {
-        org.apache.ratis.server.RaftServer.Division d = division();
-        if (d == null) {
-            return "group not started";
-        }
-        org.apache.ratis.server.DivisionInfo info = d.getInfo();
-        long term = info.getCurrentTerm();
-        boolean leader = info.isLeader();
-        boolean ready = info.isLeaderReady();
-        long applied = info.getLastAppliedIndex();
-        long commit = d.getRaftLog().getLastCommittedIndex();
-        synchronized (this) {
-            if (term != loggedTerm) {
-                loggedTerm = term;
-                loggedInTerm = 0;
-            }
-            if (loggedInTerm++ < 5 && log.isDebugEnabled()) {
-                log.debug("read confirmed: term {} (asked in {}), leader {}, ready {}, applied {}, committed {}",
-                        term, termAtRequest, leader, ready, applied, commit);
-            }
-        }
-        if (!leader) {
-            return null; // a follower read (Ratis asked the leader for its read index and waited to apply it)
-        }
-        if (term != termAtRequest || !ready) {
-            log.warn("read confirmation refused: term {} (asked in {}), leader ready {}, applied {}, committed {}",
-                    term, termAtRequest, ready, applied, commit);
-            return "leader not ready";
-        }
-        // Ratis confirms a read index at once when a majority has already acknowledged that commit
-        // index — possibly long ago: a leader cut off from its group (no new commits) would confirm
-        // every read from its frozen state. So a majority of voters must have answered this leader
-        // within the minimum election timeout, before which none of them votes for another one.
-        java.util.Set<String> voters = new java.util.HashSet<>();
-        for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers(VOTER)) {
-            voters.add(p.getId().toString());
-        }
-        int fresh = voters.contains(settings.id()) ? 1 : 0;
-        org.apache.ratis.proto.RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
-        if (role.hasLeaderInfo()) {
-            for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-                if (voters.contains(f.getId().getId().toStringUtf8()) && f.getLastRpcElapsedTimeMs() < settings.electionMinMs()) {
-                    fresh++;
-                }
-            }
-        }
-        if (fresh * 2 <= voters.size()) {
-            log.warn("read confirmation refused: only {} of {} voters heard within {} ms", fresh, voters.size(),
-                    settings.electionMinMs());
-            return "no recent contact with a majority";
-        }
-        return null;
-    }
-
-    @Override
-    public boolean acceptsWrites() {
-        org.apache.ratis.server.RaftServer.Division d = division();
-        return d != null && d.getInfo().isLeader();
-    }
-
-    @Override
-    public String leaderAddress() {
-        org.apache.ratis.server.RaftServer.Division d = division();
-        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
-        if (leader == null) {
-            return null;
-        }
-        org.apache.ratis.protocol.RaftPeer peer = d.getRaftConf().getPeer(leader);
-        return peer == null ? null : peer.getClientAddress();
-    }
-
-    @Override
     public String replicationInfo() {
-        org.apache.ratis.server.RaftServer.Division d = division();
-        if (d == null) {
+        try {
+            return onLoop(this::info);
+        } catch (IOException e) {
             return "role:unknown\r\n";
         }
-        org.apache.ratis.server.DivisionInfo info = d.getInfo();
+    }
+
+    private String info() {
         StringBuilder sb = new StringBuilder();
-        sb.append("role:").append(info.isLeader() ? "master" : "slave").append("\r\n");
+        RaftConfig c = core.config();
+        boolean leader = core.isLeader();
+        sb.append("role:").append(leader ? "master" : "slave").append("\r\n");
         sb.append("raft_id:").append(settings.id()).append("\r\n");
         sb.append("raft_group:").append(settings.groupName()).append("\r\n");
-        sb.append("raft_role:").append(info.getCurrentRole()).append("\r\n");
-        RaftPeerId leader = info.getLeaderId();
-        sb.append("raft_leader:").append(leader == null ? "" : leader).append("\r\n");
+        String r = core.role() == RaftCore.Role.FOLLOWER && !c.isVoter(settings.id()) ? "LEARNER" : core.role().name();
+        sb.append("raft_role:").append(r).append("\r\n");
+        sb.append("raft_leader:").append(core.leader() == null ? "" : core.leader()).append("\r\n");
         String addr = leaderAddress();
-        if (addr != null && !info.isLeader()) {
+        if (addr != null && !leader) {
             int colon = addr.lastIndexOf(':');
             sb.append("master_host:").append(addr, 0, colon).append("\r\n");
             sb.append("master_port:").append(addr.substring(colon + 1)).append("\r\n");
         }
-        sb.append("raft_term:").append(info.getCurrentTerm()).append("\r\n");
-        sb.append("raft_commit_index:").append(d.getRaftLog().getLastCommittedIndex()).append("\r\n");
-        sb.append("raft_applied_index:").append(info.getLastAppliedIndex()).append("\r\n");
-        org.apache.ratis.statemachine.SnapshotInfo snap = stateMachine.getLatestSnapshot();
-        sb.append("raft_snapshot_index:").append(snap == null ? 0 : snap.getIndex()).append("\r\n");
-        sb.append("raft_log_start_index:").append(d.getRaftLog().getStartIndex()).append("\r\n");
-        sb.append("raft_snapshots_taken:").append(stateMachine.snapshotsTaken.sum()).append("\r\n");
-        sb.append("raft_snapshots_loaded:").append(stateMachine.snapshotsLoaded.sum()).append("\r\n");
+        sb.append("raft_term:").append(core.term()).append("\r\n");
+        sb.append("raft_commit_index:").append(core.commitIndex()).append("\r\n");
+        sb.append("raft_applied_index:").append(appliedIndex).append("\r\n");
+        sb.append("raft_snapshot_index:").append(lastSnapshotIndex).append("\r\n");
+        sb.append("raft_log_start_index:").append(raftLog.firstIndex()).append("\r\n");
+        sb.append("raft_last_index:").append(raftLog.lastIndex()).append("\r\n");
+        sb.append("raft_snapshots_taken:").append(snapshotsTaken.sum()).append("\r\n");
+        sb.append("raft_snapshots_loaded:").append(snapshotsLoaded.sum()).append("\r\n");
         sb.append("raft_batches_sent:").append(batchesSent.sum()).append("\r\n");
         sb.append("raft_writes_sent:").append(writesSent.sum()).append("\r\n");
-        if (info.isLeader()) {
-            long[] match = info.getFollowerMatchIndices();
-            long commit = d.getRaftLog().getLastCommittedIndex();
-            sb.append("connected_slaves:").append(match == null ? 0 : match.length).append("\r\n");
-            for (int i = 0; match != null && i < match.length; i++) {
-                sb.append("slave").append(i).append(":match_index=").append(match[i]).append(",lag=")
-                        .append(Math.max(0, commit - match[i])).append("\r\n");
+        if (leader) {
+            Map<String, Long> match = core.matchIndexes();
+            long commit = core.commitIndex();
+            sb.append("connected_slaves:").append(match.size()).append("\r\n");
+            int i = 0;
+            for (Map.Entry<String, Long> m : match.entrySet()) {
+                sb.append("slave").append(i++).append(":id=").append(m.getKey()).append(",match_index=").append(m.getValue())
+                        .append(",lag=").append(Math.max(0, commit - m.getValue())).append("\r\n");
             }
         }
         return sb.toString();
     }
 
-    @Override
-    public void submit(Proposal proposal, Completion completion) {
-        if (!running) {
-            completion.complete(Reply.error("ERR server is shutting down"));
-            return;
-        }
-        queue.add(new Queued(proposal, completion));
-    }
-
-    private void run() {
-        List<Queued> drained = new ArrayList<>();
-        while (running) {
-            try {
-                Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                // wait for a free slot, so that what arrives meanwhile joins this batch
-                pending.slots.acquire();
-                pending.slots.release();
-                drained.add(first);
-                queue.drainTo(drained, Math.max(0, maxBatch.getAsInt() - 1));
-                List<Proposal> ps = new ArrayList<>();
-                List<Completion> cs = new ArrayList<>();
-                for (Queued q : drained) {
-                    Proposal.Origin o = q.proposal().origin();
-                    if (o != null && o.guard() != null) {
-                        send(ps, cs);
-                        ps = new ArrayList<>();
-                        cs = new ArrayList<>();
-                        guarded(q);
-                    } else {
-                        ps.add(q.proposal());
-                        cs.add(q.completion());
-                    }
-                }
-                send(ps, cs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.error("raft sender error", e);
-            } finally {
-                drained.clear();
-            }
-        }
-    }
-
-    /** Waits until everything sent is applied here, checks the guard, then appends the EXEC alone. */
-    private void guarded(Queued q) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pending.inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(0, 200_000);
-        }
-        Proposal p = q.proposal();
-        boolean ok;
-        try (Keyspace ks = store.reader(p.nowMs())) {
-            ok = pending.inFlight.get() == 0 && p.origin().guard().test(ks);
-        }
-        if (!ok) {
-            q.completion().complete(Reply.NULL_ARRAY);
-            return;
-        }
-        Proposal unguarded = new Proposal(p.name(), p.args(), p.nowMs(), p.seed(), new Proposal.Origin(p.origin().session(), null));
-        send(new ArrayList<>(List.of(unguarded)), new ArrayList<>(List.of(q.completion())));
-    }
-
-    private final java.util.concurrent.atomic.LongAdder batchesSent = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder writesSent = new java.util.concurrent.atomic.LongAdder();
-
-    private void send(List<Proposal> ps, List<Completion> cs) {
-        if (ps.isEmpty()) {
-            return;
-        }
-        batchesSent.increment();
-        writesSent.add(ps.size());
-        Batch b = new Batch(ps, cs);
-        pending.slots.acquireUninterruptibly();
-        awaitLeaderReady();
-        long ticket = pending.add(b);
-        Message m = Message.valueOf(ByteString.copyFrom(Proposal.encodeBatch(ticket, ps)));
-        submitLocal(m).whenComplete((RaftClientReply reply, Throwable error) -> {
-            if (error != null || reply == null || !reply.isSuccess()) {
-                Batch lost = pending.take(ticket);
-                if (lost != null) {
-                    Throwable why = error != null ? error : reply == null ? null : reply.getException();
-                    log.warn("replication of a batch of {} failed: {}", ps.size(), why == null ? "?" : why.toString());
-                    lost.fail(failure(why));
-                }
-            }
-        });
-    }
-
-    /**
-     * The reply to writes whose replication failed. Redis Cluster clients retry {@code TRYAGAIN} on
-     * their own (redis-py does), so it is used only where Ratis refused the entry before appending it
-     * (not applied, safe to retry). Every other failure — notably NotLeaderException, which is also
-     * how a deposed leader fails entries it had appended and a successor may still commit — is
-     * {@code UNCERTAIN}: the write may or may not have been applied, no client retries it by itself,
-     * and a numbered session (BASALT SESSION) makes the application's own retry safe.
-     */
-    static Reply failure(Throwable why) {
-        Throwable t = why;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String name = t == null ? "unknown" : t.getClass().getSimpleName();
-        if (t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
-                || t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
-                || t instanceof org.apache.ratis.protocol.exceptions.ResourceUnavailableException
-                || t instanceof org.apache.ratis.protocol.exceptions.ServerNotReadyException) {
-            return Reply.error("TRYAGAIN replication refused (" + name + "), not applied: retry");
-        }
-        return Reply.error("UNCERTAIN replication failed (" + name + "): the write may or may not have been applied");
-    }
-
-    /**
-     * A leader just elected refuses appends (LeaderNotReadyException) until the entry of its new
-     * term is committed, usually a few ms; the sender waits for that here (in order) instead of
-     * failing the batch.
-     */
-    private void awaitLeaderReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            org.apache.ratis.server.RaftServer.Division d = division();
-            if (d == null || !d.getInfo().isLeader() || d.getInfo().isLeaderReady()) {
-                return;
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private final ClientId localClientId = ClientId.randomId();
-    private final java.util.concurrent.atomic.AtomicLong callIds = new java.util.concurrent.atomic.AtomicLong();
-
-    /**
-     * Appends through this node's own Raft server (writes are only submitted while it leads), not
-     * through a RaftClient: a client targets the leader it last knew (at first the group's first
-     * peer), so after a failover a new leader's writes went to the old one and waited for its
-     * request timeout — seconds when the old leader is partitioned away rather than dead. If this
-     * node is no longer the leader, the reply is a NotLeaderException: the batch fails (UNCERTAIN, see {@link #failure}).
-     * One sender thread calls this, and the server appends in call order, so batches keep their order.
-     */
-    private java.util.concurrent.CompletableFuture<RaftClientReply> submitLocal(Message m) {
-        org.apache.ratis.protocol.RaftClientRequest request = org.apache.ratis.protocol.RaftClientRequest.newBuilder()
-                .setClientId(localClientId).setServerId(server.getId()).setGroupId(groupId)
-                .setCallId(callIds.incrementAndGet()).setMessage(m)
-                .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
-        try {
-            return server.submitClientRequestAsync(request);
-        } catch (IOException | RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-    }
-
-    // ---- membership (BASALT RAFT …) ----------------------------------------------------------
-
     /** The group's current members: id → RESP address (a learner's address ends with {@code " learner"}). */
     public Map<String, String> members() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        org.apache.ratis.server.RaftServer.Division d = division();
-        if (d != null) {
-            for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers(VOTER)) {
-                out.put(p.getId().toString(), p.getClientAddress());
-            }
-            for (org.apache.ratis.protocol.RaftPeer p : d.getRaftConf().getCurrentPeers(LEARNER)) {
-                out.put(p.getId().toString(), p.getClientAddress() + " learner");
-            }
+        Map<String, String> out = new TreeMap<>();
+        RaftConfig c = config;
+        if (c != null) {
+            c.members().forEach((id, p) -> out.put(id, p.host() + ":" + p.respPort() + (p.learner() ? " learner" : "")));
         }
         return out;
     }
 
     /** Takes a snapshot of this replica now (the log is then purged up to it); returns its index. */
     public long snapshot() throws IOException {
-        RaftClientReply r = client.getSnapshotManagementApi(RaftPeerId.valueOf(settings.id())).create(true, 30_000);
-        if (!r.isSuccess()) {
-            throw new IOException(String.valueOf(r.getException()));
-        }
-        return r.getLogIndex();
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        applyQueue.add(new TakeSnapshot(f));
+        return await(f, 120);
     }
 
-    /** Makes {@code id} the leader (it must be a member and caught up). Throws with Ratis's reason. */
+    /** Makes {@code id} the leader (it must be a voter); returns once this replica sees it lead. */
     public void transferLeadership(String id) throws IOException {
-        RaftClientReply r = client.admin().transferLeadership(RaftPeerId.valueOf(id), 10_000);
-        if (!r.isSuccess()) {
-            throw new IOException(String.valueOf(r.getException()));
-        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (transferWaiter != null) {
+                    throw new IllegalStateException("a leadership transfer is in progress");
+                }
+                transferWaiter = f;
+                core.transferLeadership(id);
+                requestTurnEnd();
+            } catch (RuntimeException e) {
+                if (transferWaiter == f) {
+                    transferWaiter = null;
+                }
+                f.completeExceptionally(e);
+            }
+        });
+        await(f, Math.max(10, settings.electionMaxMs() * 4 / 1000 + 5));
     }
-
-    private static final org.apache.ratis.proto.RaftProtos.RaftPeerRole VOTER = org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER;
-    private static final org.apache.ratis.proto.RaftProtos.RaftPeerRole LEARNER = org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER;
 
     /**
      * Adds a member (its server must be running with this group), as a voter or a learner; it
-     * catches up from the leader (log, or a snapshot if the log was purged). Re-adding an existing
-     * member changes its role (a learner that caught up can be promoted to voter).
+     * catches up from the leader (log, or a snapshot if the log was compacted). Re-adding a member
+     * changes its role (a learner that caught up can be promoted). Returns once the change commits.
      */
     public void addMember(RaftSettings.Peer peer) throws IOException {
-        List<org.apache.ratis.protocol.RaftPeer> voters = currentPeers(VOTER);
-        List<org.apache.ratis.protocol.RaftPeer> learners = currentPeers(LEARNER);
-        voters.removeIf(p -> p.getId().toString().equals(peer.id()));
-        learners.removeIf(p -> p.getId().toString().equals(peer.id()));
-        (peer.learner() ? learners : voters).add(RaftSettings.peer(peer));
-        setConfiguration(voters, learners);
+        changeConfig(c -> c.with(peer));
     }
 
     public void removeMember(String id) throws IOException {
-        List<org.apache.ratis.protocol.RaftPeer> voters = currentPeers(VOTER);
-        List<org.apache.ratis.protocol.RaftPeer> learners = currentPeers(LEARNER);
-        boolean found = voters.removeIf(p -> p.getId().toString().equals(id));
-        found |= learners.removeIf(p -> p.getId().toString().equals(id));
-        if (!found) {
+        if (config == null || !config.contains(id)) {
             throw new IOException("no member " + id);
         }
-        setConfiguration(voters, learners);
+        changeConfig(c -> c.without(id));
     }
 
-    private List<org.apache.ratis.protocol.RaftPeer> currentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole role)
-            throws IOException {
-        org.apache.ratis.server.RaftServer.Division d = division();
-        if (d == null) {
-            throw new IOException("group not started");
-        }
-        return new ArrayList<>(d.getRaftConf().getCurrentPeers(role));
+    private void changeConfig(UnaryOperator<RaftConfig> change) throws IOException {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                RaftConfig now = core.config();
+                RaftConfig next = change.apply(now);
+                if (next.equals(now)) {
+                    f.complete(null);
+                    return;
+                }
+                long index = core.proposeConfig(next);
+                configWaiters.put(index, f);
+                requestTurnEnd();
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        await(f, 30);
     }
 
-    private void setConfiguration(List<org.apache.ratis.protocol.RaftPeer> voters,
-            List<org.apache.ratis.protocol.RaftPeer> learners) throws IOException {
-        RaftClientReply r = client.admin().setConfiguration(voters, learners);
-        if (!r.isSuccess()) {
-            throw new IOException(String.valueOf(r.getException()));
+    private static <T> T await(CompletableFuture<T> f, long seconds) throws IOException {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw new IOException(c == null ? e.toString() : c.getMessage(), c);
+        } catch (TimeoutException e) {
+            throw new IOException("timed out after " + seconds + " s", e);
         }
     }
 
     @Override
     public void close() {
+        if (!running) {
+            return;
+        }
         running = false;
         try {
-            sender.join(5_000);
+            loop.submit(() -> {
+                if (ticker != null) {
+                    ticker.cancel(false);
+                }
+                transport.close();
+                Reply down = Reply.error("ERR server is shutting down");
+                Queued q;
+                while ((q = held.poll()) != null) {
+                    q.completion().complete(down);
+                }
+                while ((q = proposals.poll()) != null) {
+                    q.completion().complete(down);
+                }
+                for (CompletableFuture<Void> f : readsBySeq.values()) {
+                    f.completeExceptionally(new IllegalStateException("shutting down"));
+                }
+                readsBySeq.clear();
+                raftLog.sync();
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("stopping the Raft loop", e);
+        }
+        if (applyThread != null) {
+            try {
+                applyThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Batch b : pending.values()) {
+            b.fail(failure("server shutting down"));
+        }
+        pending.clear();
+        CompletableFuture<Void> r = nextRead.getAndSet(null);
+        if (r != null) {
+            r.completeExceptionally(new IllegalStateException("shutting down"));
+        }
+        try {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            client.close();
-        } catch (IOException e) {
-            log.warn("closing the raft client", e);
-        }
-        try {
-            server.close();
-        } catch (IOException e) {
-            log.warn("closing the raft server", e);
-        }
-    }
-
-    static TimeDuration ms(long v) {
-        return TimeDuration.valueOf(v, TimeUnit.MILLISECONDS);
+        raftLog.close();
     }
 }

@@ -32,6 +32,7 @@ public final class Node implements AutoCloseable {
     private final ClientRegistry clients = new ClientRegistry();
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog = new SlowLog();
+    private final io.basalt.server.metrics.LatencyStages latency = new io.basalt.server.metrics.LatencyStages();
     private final io.basalt.server.commands.ScanCursors scanCursors = new io.basalt.server.commands.ScanCursors();
     private final LongSupplier clock;
     private final long startMs;
@@ -57,6 +58,8 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.startMs = clock.getAsLong();
+        latency.enable("yes".equals(config.get("latency-stages")));
+        config.onChange("latency-stages", v -> latency.enable("yes".equals(v)));
         this.runId = randomHex(40);
         boolean staticGroup = !config.get("raft-peers").isEmpty();
         boolean spare = !staticGroup && !config.get("cluster-zk").isEmpty();
@@ -88,7 +91,8 @@ public final class Node implements AutoCloseable {
             try {
                 this.writePath = new io.basalt.server.raft.RaftWritePath(raftSettings(config.get("raft-group"),
                         io.basalt.server.raft.RaftSettings.parsePeers(config.get("raft-peers"))),
-                        Path.of(config.get("dir"), "raft"), store, applier, clock, () -> config.getInt("apply-max-batch"));
+                        Path.of(config.get("dir"), "raft"), store, applier, clock, () -> config.getInt("apply-max-batch"),
+                        false, latency);
             } catch (java.io.IOException e) {
                 store.close();
                 throw new java.io.UncheckedIOException("cannot start the Raft server", e);
@@ -97,7 +101,7 @@ public final class Node implements AutoCloseable {
             this.writePath = new io.basalt.server.cluster.GroupWritePath();
         } else {
             this.writePath = new LocalWritePath(applier, () -> config.getInt("apply-max-batch"),
-                    () -> "always".equals(config.get("appendfsync")));
+                    () -> "always".equals(config.get("appendfsync")), latency);
         }
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-timers");
@@ -210,6 +214,11 @@ public final class Node implements AutoCloseable {
         return slowLog;
     }
 
+    /** Per-stage latency histograms ({@code latency-stages}, {@code BASALT LATENCY}). */
+    public io.basalt.server.metrics.LatencyStages latency() {
+        return latency;
+    }
+
     public io.basalt.server.commands.ScanCursors scanCursors() {
         return scanCursors;
     }
@@ -294,7 +303,7 @@ public final class Node implements AutoCloseable {
         java.nio.file.Files.move(tmp, placementFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         g.set(new io.basalt.server.raft.RaftWritePath(raftSettings(group.id(), peers), Path.of(config.get("dir"), "raft"),
-                store, applier, clock, () -> config.getInt("apply-max-batch"), joining));
+                store, applier, clock, () -> config.getInt("apply-max-batch"), joining, latency));
     }
 
     /**

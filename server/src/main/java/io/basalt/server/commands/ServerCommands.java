@@ -32,6 +32,7 @@ public final class ServerCommands {
         r.read("shutdown", ServerCommands::shutdown);
         r.read("basalt|raft", ServerCommands::raft);
         r.read("basalt|session", ServerCommands::session);
+        r.read("basalt|latency", ServerCommands::latency);
         r.read("config|get", ServerCommands::configGet);
         r.read("config|set", ServerCommands::configSet);
         r.read("config|resetstat", ctx -> {
@@ -144,6 +145,19 @@ public final class ServerCommands {
         } catch (java.io.IOException e) {
             throw new RedisException("ERR " + String.valueOf(e.getMessage()).replace("\r", " ").replace("\n", " "));
         }
+    }
+
+    /** BASALT LATENCY [RESET]: the per-stage latency report (verbatim text), or clears it. */
+    static Reply latency(CommandContext ctx) {
+        Args a = ctx.args();
+        if (a.size() == 3 && a.is(2, "RESET")) {
+            ctx.node().latency().reset();
+            return Reply.OK;
+        }
+        if (a.size() != 2) {
+            throw Errors.syntax();
+        }
+        return new Reply.Verbatim("txt", ctx.node().latency().report().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");

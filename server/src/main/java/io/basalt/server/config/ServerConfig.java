@@ -89,6 +89,7 @@ public final class ServerConfig {
         add("databases", Kind.INT, "1", false, 1, 1);
         add("io-threads", Kind.INT, "0", false, 0, 128);
         add("apply-max-batch", Kind.INT, "1024", true, 1, 65536);
+        add("latency-stages", Kind.BOOL, "no", true);
         // small composites stay packed inside their metadata value up to these limits (Redis's names)
         add("hash-max-listpack-entries", Kind.INT, "128", true, 0, Integer.MAX_VALUE);
         add("hash-max-listpack-value", Kind.INT, "64", true, 0, Integer.MAX_VALUE);

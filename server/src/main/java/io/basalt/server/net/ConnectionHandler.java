@@ -77,6 +77,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         CommandSpec spec;
         List<byte[]> argv;
         long startNanos;
+        /** When the write path completed it (latency stages; 0 when off). */
+        long completedNanos;
         // blocking commands
         BlockedClients.Waiter waiter;
         boolean retryInFlight;
@@ -336,7 +338,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         long upTo = consumed + inbox.size(); // everything that has arrived so far
         waitingForRead = true;
+        long asked = node.latency().start();
         barrier.whenComplete((ok, error) -> {
+            node.latency().end(io.basalt.server.metrics.LatencyStages.Stage.READ_BARRIER, asked);
             try {
                 ctx.executor().execute(() -> {
                     waitingForRead = false;
@@ -456,6 +460,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Runs on the write path's thread for each applied write of this connection. */
     private void completed(Slot slot, Reply reply) {
+        slot.completedNanos = node.latency().start();
         slot.reply = reply;
         writesInFlight.decrementAndGet();
         if (completionScheduled.compareAndSet(false, true)) {
@@ -822,6 +827,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Slot s = replies.poll();
             if (s.spec != null) {
                 account(s.spec, s.argv, s.reply, s.startNanos);
+                if (s.completedNanos != 0) {
+                    node.latency().end(io.basalt.server.metrics.LatencyStages.Stage.REPLY, s.completedNanos);
+                    node.latency().record(io.basalt.server.metrics.LatencyStages.Stage.WRITE_TOTAL, System.nanoTime() - s.startNanos);
+                }
             }
             if (!s.suppressed) {
                 if (out == null) {

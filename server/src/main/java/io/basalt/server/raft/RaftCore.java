@@ -61,7 +61,10 @@ final class RaftCore {
         /** Persist the term and vote; durable when this returns. */
         void saveHardState(long term, String votedFor);
 
-        /** Entries up to {@code index} are committed and durable here: apply them. */
+        /**
+         * Entries up to {@code index} are committed (durable on a majority, not necessarily here: a
+         * leader whose own sync is slow commits on its followers' acknowledgements): apply them.
+         */
         void commit(long index);
 
         /** Role, term or known leader changed. */
@@ -120,7 +123,7 @@ final class RaftCore {
     private long commit;
     /** Highest index durable in this replica's log. */
     private long persisted;
-    /** Highest index handed to {@link Env#commit} (never above {@link #persisted}). */
+    /** Highest index handed to {@link Env#commit}. */
     private long committedOut;
 
     private RaftConfig config;
@@ -168,7 +171,7 @@ final class RaftCore {
         this.term = hardTerm;
         this.votedFor = hardVote;
         this.persisted = log.lastIndex();
-        this.commit = Math.min(Math.max(applied, log.baseIndex()), persisted);
+        this.commit = Math.max(applied, log.baseIndex());
         this.committedOut = commit;
         RaftConfig base = baseConfig != null ? baseConfig : initial;
         configs.put(log.baseIndex(), base);
@@ -850,10 +853,9 @@ final class RaftCore {
     }
 
     private void emitCommit() {
-        long upTo = Math.min(commit, persisted);
-        if (upTo > committedOut) {
-            committedOut = upTo;
-            env.commit(upTo);
+        if (commit > committedOut) {
+            committedOut = commit;
+            env.commit(commit);
         }
     }
 

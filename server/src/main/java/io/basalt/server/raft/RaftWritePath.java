@@ -1,5 +1,7 @@
 package io.basalt.server.raft;
 
+import io.basalt.server.metrics.LatencyStages;
+import io.basalt.server.metrics.LatencyStages.Stage;
 import io.basalt.server.resp.Reply;
 import io.basalt.server.storage.types.Keyspace;
 import io.basalt.server.storage.types.Store;
@@ -91,7 +93,10 @@ public final class RaftWritePath implements WritePath {
         }
     }
 
-    private record Queued(Proposal proposal, Completion completion) {}
+    private record Queued(Proposal proposal, Completion completion, long submitted) {}
+
+    /** Committed entries handed to the apply thread, and when. */
+    private record Committed(List<LogEntry> entries, long at) {}
 
     private record Install(Snapshots.Snapshot snapshot, RaftConfig config, String from, long leaderTerm, long seq) {}
 
@@ -102,6 +107,11 @@ public final class RaftWritePath implements WritePath {
     private final Applier applier;
     private final IntSupplier maxBatch;
     private final long snapshotEntries;
+    private final LatencyStages latency;
+    /** Entries this leader proposed and when, until committed: {index, start} (loop). */
+    private final ArrayDeque<long[]> replicating = new ArrayDeque<>();
+    /** When entries first arrived in this (follower) turn, 0 if none. */
+    private long followerTurnStart;
 
     private final EventLoopGroup group;
     private final EventLoop loop;
@@ -165,7 +175,7 @@ public final class RaftWritePath implements WritePath {
 
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch) throws IOException {
-        this(settings, dir, store, applier, clock, maxBatch, false);
+        this(settings, dir, store, applier, clock, maxBatch, false, new LatencyStages());
     }
 
     /**
@@ -173,8 +183,9 @@ public final class RaftWritePath implements WritePath {
      * says otherwise it starts with no membership, so it never campaigns, and waits for the leader.
      */
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
-            IntSupplier maxBatch, boolean joining) throws IOException {
+            IntSupplier maxBatch, boolean joining, LatencyStages latency) throws IOException {
         this.settings = settings;
+        this.latency = latency;
         this.store = store;
         this.applier = applier;
         this.maxBatch = maxBatch;
@@ -199,7 +210,9 @@ public final class RaftWritePath implements WritePath {
                     + raftLog.baseIndex() + ") and no snapshot covers the gap");
         }
         if (applied[1] > raftLog.lastIndex()) {
-            raftLog.reset(applied[1], applied[0]); // the store has what the log lost: restart the log there
+            // committed entries are applied before this replica's own log sync (a majority has them
+            // durably): after a crash the store may hold entries the log lost. Restart the log there.
+            raftLog.reset(applied[1], applied[0]);
         }
         this.appliedIndex = applied[1];
         this.appliedTerm = applied[0];
@@ -298,9 +311,17 @@ public final class RaftWritePath implements WritePath {
         inTurnEnd = true;
         try {
             transport.flush(); // appends leave before this replica's own sync: the two overlap
-            raftLog.sync();
+            if (raftLog.needsSync()) {
+                long t0 = latency.start();
+                raftLog.sync();
+                latency.end(Stage.LOG_SYNC, t0);
+            }
             core.persisted(raftLog.lastIndex());
             transport.flush();
+            if (followerTurnStart != 0) {
+                latency.end(Stage.FOLLOWER_ACK, followerTurnStart);
+                followerTurnStart = 0;
+            }
         } catch (RuntimeException e) {
             log.error("Raft turn failed", e);
         } finally {
@@ -329,6 +350,9 @@ public final class RaftWritePath implements WritePath {
         @Override
         public void message(RaftMessage m) {
             try {
+                if (followerTurnStart == 0 && m instanceof RaftMessage.Append a && !a.entries().isEmpty()) {
+                    followerTurnStart = latency.start();
+                }
                 core.receive(m);
                 if (m instanceof RaftMessage.SnapshotReply r) {
                     snapshotReply(r);
@@ -380,6 +404,9 @@ public final class RaftWritePath implements WritePath {
 
         @Override
         public void commit(long index) {
+            while (!replicating.isEmpty() && replicating.peekFirst()[0] <= index) {
+                latency.end(Stage.REPLICATE, replicating.pollFirst()[1]);
+            }
             handToApply(index);
             var done = configWaiters.headMap(index, true);
             for (CompletableFuture<Void> f : done.values()) {
@@ -479,6 +506,7 @@ public final class RaftWritePath implements WritePath {
         }
         readsBySeq.clear();
         sending.clear();
+        replicating.clear();
     }
 
     /** Proposals not appended yet: refused (not applied), so clients may retry them. */
@@ -511,7 +539,7 @@ public final class RaftWritePath implements WritePath {
             completion.complete(Reply.error("ERR server is shutting down"));
             return;
         }
-        proposals.add(new Queued(proposal, completion));
+        proposals.add(new Queued(proposal, completion, latency.start()));
         if (drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
         }
@@ -555,6 +583,7 @@ public final class RaftWritePath implements WritePath {
             }
             ps.add(q.proposal());
             cs.add(q.completion());
+            latency.end(Stage.WRITE_QUEUE, q.submitted());
             for (byte[] a : q.proposal().args()) {
                 bytes += a.length + 8;
             }
@@ -601,6 +630,9 @@ public final class RaftWritePath implements WritePath {
         }
         pending.put(ticket, new Batch(ps, cs, index));
         lastLocalIndex = index;
+        if (latency.enabled()) {
+            replicating.add(new long[] {index, System.nanoTime()});
+        }
         batchesSent.increment();
         writesSent.add(ps.size());
     }
@@ -618,7 +650,7 @@ public final class RaftWritePath implements WritePath {
             entries.add(raftLog.entry(i));
         }
         handedToApply = index;
-        applyQueue.add(entries);
+        applyQueue.add(new Committed(entries, latency.start()));
     }
 
     private void applyLoop() {
@@ -633,9 +665,10 @@ public final class RaftWritePath implements WritePath {
                 continue;
             }
             try {
-                if (task instanceof List<?> entries) {
-                    for (Object e : entries) {
-                        applyEntry((LogEntry) e);
+                if (task instanceof Committed c) {
+                    latency.end(Stage.APPLY_WAIT, c.at());
+                    for (LogEntry e : c.entries()) {
+                        applyEntry(e);
                     }
                     if (snapshotEntries > 0 && appliedIndex - lastSnapshotIndex >= snapshotEntries) {
                         takeSnapshot();
@@ -667,7 +700,9 @@ public final class RaftWritePath implements WritePath {
             ByteBuffer data = ByteBuffer.wrap(e.payload());
             Batch local = pending.remove(Proposal.batchTicket(data));
             List<Proposal> ps = local != null ? local.proposals() : Proposal.decodeBatch(data);
+            long t0 = latency.start();
             List<Reply> replies = applier.apply(ps, false, e.term(), e.index());
+            latency.end(Stage.APPLY, t0);
             if (TRACE.isDebugEnabled()) {
                 TRACE.debug("apply t{} i{} local={} {}", e.term(), e.index(), local != null, summary(ps, replies));
             }

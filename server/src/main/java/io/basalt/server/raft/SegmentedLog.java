@@ -381,6 +381,11 @@ final class SegmentedLog implements RaftLog {
         bufStart = pos;
     }
 
+    /** Whether appends or a truncation wait for {@link #sync}. */
+    boolean needsSync() {
+        return dirty;
+    }
+
     @Override
     public void sync() {
         if (!dirty) {

@@ -19,16 +19,23 @@ import org.slf4j.LoggerFactory;
 public final class LocalWritePath implements WritePath {
     private static final Logger log = LoggerFactory.getLogger(LocalWritePath.class);
 
-    private record Pending(Proposal proposal, Completion completion) {}
+    private record Pending(Proposal proposal, Completion completion, long submitted) {}
 
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Applier applier;
     private final IntSupplier maxBatch;
     private final BooleanSupplier syncEachBatch;
+    private final io.basalt.server.metrics.LatencyStages latency;
     private final Thread thread;
     private volatile boolean running = true;
 
     public LocalWritePath(Applier applier, IntSupplier maxBatch, BooleanSupplier syncEachBatch) {
+        this(applier, maxBatch, syncEachBatch, new io.basalt.server.metrics.LatencyStages());
+    }
+
+    public LocalWritePath(Applier applier, IntSupplier maxBatch, BooleanSupplier syncEachBatch,
+            io.basalt.server.metrics.LatencyStages latency) {
+        this.latency = latency;
         this.applier = applier;
         this.maxBatch = maxBatch;
         this.syncEachBatch = syncEachBatch;
@@ -43,7 +50,7 @@ public final class LocalWritePath implements WritePath {
             completion.complete(Reply.error("ERR server is shutting down"));
             return;
         }
-        queue.add(new Pending(proposal, completion));
+        queue.add(new Pending(proposal, completion, latency.start()));
     }
 
     private void run() {
@@ -59,8 +66,11 @@ public final class LocalWritePath implements WritePath {
                 queue.drainTo(batch, Math.max(0, maxBatch.getAsInt() - 1));
                 for (Pending p : batch) {
                     proposals.add(p.proposal());
+                    latency.end(io.basalt.server.metrics.LatencyStages.Stage.WRITE_QUEUE, p.submitted());
                 }
+                long t0 = latency.start();
                 List<Reply> replies = applier.apply(proposals, syncEachBatch.getAsBoolean());
+                latency.end(io.basalt.server.metrics.LatencyStages.Stage.APPLY, t0);
                 for (int i = 0; i < batch.size(); i++) {
                     complete(batch.get(i), replies.get(i));
                 }

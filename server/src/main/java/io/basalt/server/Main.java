@@ -50,6 +50,10 @@ public final class Main implements Callable<Integer> {
     java.util.List<String> sets = new java.util.ArrayList<>();
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // sampling allocations costs a stack trace every 128 buffers; tests keep Netty's default
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

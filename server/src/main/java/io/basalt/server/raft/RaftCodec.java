@@ -35,16 +35,20 @@ final class RaftCodec {
     /** Payloads at least this big are wrapped instead of copied into the frame. */
     private static final int WRAP_AT = 1024;
 
-    record Hello(String group, String from) {}
+    /** The first frame of a connection: the group, the sender and its own Raft address (for answers). */
+    record Hello(String group, String from, String host, int port) {}
 
     private RaftCodec() {}
 
-    static ByteBuf hello(ByteBufAllocator alloc, String group, String from) {
-        byte[] g = group.getBytes(StandardCharsets.UTF_8);
-        byte[] f = from.getBytes(StandardCharsets.UTF_8);
-        ByteBuf b = alloc.buffer(4 + 1 + 2 + g.length + 2 + f.length);
-        b.writeInt(1 + 2 + g.length + 2 + f.length).writeByte(HELLO);
-        b.writeShort(g.length).writeBytes(g).writeShort(f.length).writeBytes(f);
+    static ByteBuf hello(ByteBufAllocator alloc, Hello h) {
+        byte[] g = h.group().getBytes(StandardCharsets.UTF_8);
+        byte[] f = h.from().getBytes(StandardCharsets.UTF_8);
+        byte[] host = h.host().getBytes(StandardCharsets.UTF_8);
+        int len = 1 + 2 + g.length + 2 + f.length + 2 + host.length + 4;
+        ByteBuf b = alloc.buffer(4 + len);
+        b.writeInt(len).writeByte(HELLO);
+        b.writeShort(g.length).writeBytes(g).writeShort(f.length).writeBytes(f).writeShort(host.length).writeBytes(host)
+                .writeInt(h.port());
         return b;
     }
 
@@ -124,7 +128,8 @@ final class RaftCodec {
             case HELLO: {
                 String g = string(b);
                 String f = string(b);
-                return new Hello(g, f);
+                String host = string(b);
+                return new Hello(g, f, host, b.readInt());
             }
             case APPEND: {
                 long term = b.readLong();

@@ -87,6 +87,9 @@ final class RaftCore {
 
         /** Leadership transfer to {@code target} ended: {@code ok} when the target is now leader. */
         void transferDone(String target, boolean ok);
+
+        /** Something an operator may want to know (why an election started, why a leader stepped down). */
+        default void event(String what) {}
     }
 
     /** The leader's view of one follower. */
@@ -132,6 +135,7 @@ final class RaftCore {
     private long configIndex;
 
     private long electionDeadline;
+    private long lastTick;
     private long lastLeaderContact = Long.MIN_VALUE / 2;
     private final Set<String> votes = new HashSet<>();
     private boolean campaignTransfer;
@@ -233,9 +237,25 @@ final class RaftCore {
 
     // ---- inputs ---------------------------------------------------------------------------------
 
-    /** Time passes: elections, heartbeats, quorum checks, transfer timeouts. */
+    /**
+     * Time passes: elections, heartbeats, quorum checks, transfer timeouts. A tick that comes late
+     * (this replica's own thread was stalled: a long sync, a GC pause, a stopped process) first
+     * moves its deadlines by the stall — messages that arrived meanwhile have not been read yet, and
+     * this replica's silence is not its peers' fault.
+     */
     void tick() {
         long now = env.now();
+        long gap = lastTick == 0 ? 0 : now - lastTick - opt.electionMinNanos() / 10;
+        lastTick = now;
+        if (gap > opt.electionMinNanos() / 4) {
+            electionDeadline += gap;
+            nextQuorumCheck += gap;
+            lastLeaderContact += gap;
+            for (Progress p : progress.values()) {
+                p.lastHeard += gap;
+            }
+            return;
+        }
         if (transfer != null && now >= transferDeadline) {
             resolveTransfer(false);
         }
@@ -243,6 +263,8 @@ final class RaftCore {
             if (now >= nextQuorumCheck) {
                 nextQuorumCheck = now + opt.electionMinNanos();
                 if (!quorumHeardWithin(now, opt.electionMinNanos())) {
+                    env.event("stepping down in term " + term + ": no majority heard from within "
+                            + opt.electionMinNanos() / 1_000_000 + " ms");
                     stepDown(term, null);
                     return;
                 }
@@ -262,6 +284,8 @@ final class RaftCore {
         }
         if (now >= electionDeadline) {
             if (config.isVoter(self) && !snapshotInstalling) {
+                env.event("starting an election after term " + term + ": " + (leader == null ? "no leader known"
+                        : "nothing from leader " + leader + " for " + (now - lastLeaderContact) / 1_000_000 + " ms"));
                 campaign(false);
             } else {
                 resetElectionTimer();

@@ -54,20 +54,30 @@ final class RaftTransport {
 
     private final String self;
     private final String group;
+    private final String selfHost;
+    private final int selfPort;
     private final EventLoop loop;
     private final Handler handler;
     private final boolean epoll = Epoll.isAvailable();
     private Channel server;
     private final Map<String, InetSocketAddress> addresses = new HashMap<>();
+    /**
+     * Addresses of peers outside the membership this replica knows, learned from their hellos: a
+     * replica joining a running group knows no member until the leader's entries tell it, and must
+     * answer the leader meanwhile.
+     */
+    private final Map<String, InetSocketAddress> learned = new HashMap<>();
     private final Map<String, Channel> out = new HashMap<>();
     private final Map<String, Long> lastAttempt = new HashMap<>();
     private final Set<Channel> dirty = new HashSet<>();
     private final Set<Channel> inbound = new HashSet<>();
     private volatile boolean closed;
 
-    RaftTransport(String self, String group, EventLoop loop, Handler handler) {
+    RaftTransport(String self, String group, String selfHost, int selfPort, EventLoop loop, Handler handler) {
         this.self = self;
         this.group = group;
+        this.selfHost = selfHost;
+        this.selfPort = selfPort;
         this.loop = loop;
         this.handler = handler;
     }
@@ -143,7 +153,7 @@ final class RaftTransport {
         if (c != null) {
             return c.isActive() && !waiting.containsKey(to) ? c : null;
         }
-        InetSocketAddress a = addresses.get(to);
+        InetSocketAddress a = addresses.getOrDefault(to, learned.get(to));
         if (a == null || closed) {
             return null;
         }
@@ -185,7 +195,7 @@ final class RaftTransport {
                 }
                 return;
             }
-            ch.write(RaftCodec.hello(ch.alloc(), group, self), ch.voidPromise());
+            ch.write(RaftCodec.hello(ch.alloc(), new RaftCodec.Hello(group, self, selfHost, selfPort)), ch.voidPromise());
             if (q != null) {
                 for (ByteBuf m : q) {
                     ch.write(m, ch.voidPromise());
@@ -232,6 +242,9 @@ final class RaftTransport {
                         return;
                     }
                     from = h.from();
+                    if (!h.host().isEmpty() && h.port() > 0) {
+                        learned.put(from, new InetSocketAddress(h.host(), h.port()));
+                    }
                     return;
                 }
                 if (m instanceof RaftMessage rm) {

@@ -81,6 +81,8 @@ final class SegmentedLog implements RaftLog {
     /** File position of the first byte in {@link #buf} (in the last segment). */
     private long bufStart;
     private boolean dirty;
+    /** Changes when entries that may not be durable are removed (truncation, reset). */
+    private long generation;
     private final CRC32C crc = new CRC32C();
 
     private final EntryCache cache;
@@ -386,6 +388,38 @@ final class SegmentedLog implements RaftLog {
         return dirty;
     }
 
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * The first half of a sync, on the log's thread: buffered appends go to the file. Returns the
+     * file to force (by {@link #force}, on any thread) for everything up to {@link #lastIndex()}.
+     */
+    FileChannel prepareSync() {
+        try {
+            writeBuffer();
+            dirty = false;
+            return segments.get(segments.size() - 1).ch;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the Raft log", e);
+        }
+    }
+
+    /** The second half of a sync (any thread). A file closed meanwhile was synced when it was rolled or dropped. */
+    void force(FileChannel ch) {
+        if (unsafeFlush) {
+            return;
+        }
+        try {
+            ch.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // rolled (synced then) or deleted (its entries are gone)
+        } catch (IOException e) {
+            throw new UncheckedIOException("syncing the Raft log", e);
+        }
+    }
+
     @Override
     public void sync() {
         if (!dirty) {
@@ -498,6 +532,7 @@ final class SegmentedLog implements RaftLog {
             lastIndex = index - 1;
             lastTerm = lastIndex == baseIndex ? baseTerm : term(lastIndex);
             cache.truncateFrom(index);
+            generation++;
             configIndexes.tailSet(index, true).clear();
             syncDir();
         } catch (IOException e) {
@@ -538,6 +573,7 @@ final class SegmentedLog implements RaftLog {
         try {
             buf.clear();
             dirty = false;
+            generation++;
             writeBase(index, term); // first: a crash before the deletes leaves segments recovery drops
             for (Segment s : segments) {
                 s.ch.close();

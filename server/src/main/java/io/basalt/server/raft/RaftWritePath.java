@@ -899,6 +899,13 @@ public final class RaftWritePath implements WritePath {
             appliedConfig = i.config();
             lastSnapshotIndex = s.index();
             log.info("loaded snapshot at index {}", s.index());
+            // writes this replica proposed (as leader) that the snapshot covers were applied there:
+            // their effects are in, their replies are not
+            for (Map.Entry<Long, Batch> e : pending.entrySet()) {
+                if (e.getValue().index() <= s.index() && pending.remove(e.getKey(), e.getValue())) {
+                    e.getValue().fail(failure("applied through a snapshot from the leader; its reply is unknown"));
+                }
+            }
         }
         loop.execute(() -> {
             raftLog.reset(s.index(), s.term());

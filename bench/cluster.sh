@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark a new user runs first, all in one run on this machine:
 #   - a real `./basalt local` cluster (one group of 3 replicas, then 2 groups), driven by
-#     `redis-benchmark --cluster -p 7001`: SET and GET at -c 1 -P 1 (latency) and at -c 50 -P 16
+#     redis-benchmark (`--cluster -p 7001` from two groups on; redis-benchmark refuses a cluster of
+#     one master, so one group is benchmarked at its leader's port): SET and GET at -c 1 -P 1 (latency) and at -c 50 -P 16
 #     -r 1000000 -d 128 (throughput), with the servers' CPU seconds per million requests summed over
 #     every replica of every group (utime+stime from /proc);
 #   - the same tests against a real redis-server (plain, one node) for the ratios;
@@ -84,7 +85,8 @@ STANDALONE_PID=$!
 wait_ping "$STANDALONE_PORT" "$STANDALONE_PID" 60 || die "standalone Basalt did not start"
 
 # rb [redis-benchmark args...] -> the CSV data line of one test ("SET","rps",avg,min,p50,p95,p99,max)
-rb() { redis-benchmark "$@" --csv 2>>"$WORK/bench-stderr.log" | awk -F'","' 'NR == 2 && NF >= 8 { print; exit }'; }
+# (in cluster mode it lists the masters before the CSV header)
+rb() { redis-benchmark "$@" --csv 2>>"$WORK/bench-stderr.log" | awk -F'","' '/^"/ && !/^"test"/ && NF >= 8 { print; exit }'; }
 field() { awk -F'","' -v f="$2" '{ gsub(/^"|"$/, ""); print $f }' <<<"$1"; }
 sum_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
 per_million() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz / n * 1000000 }'; }
@@ -107,7 +109,7 @@ TESTS=("set 1 1 $N1" "get 1 1 $N1" "set 50 16 $N" "get 50 16 $N")
   echo
   echo "- machine: $(machine_summary)"
   echo "- command: \`GROUPS_LIST=\"$GROUPS_LIST\" N=$N N1=$N1 WARMUP=$WARMUP SDK_SECONDS=$SDK_SECONDS${BASALT_SET:+ BASALT_SET=\"$BASALT_SET\"} bench/cluster.sh\`"
-  echo "- Basalt: \`./basalt local --groups G\` (3 replicas per group, fsync on, read index), \`redis-benchmark --cluster -p 7001\`;"
+  echo "- Basalt: \`./basalt local --groups G\` (3 replicas per group, fsync on, read index); \`redis-benchmark --cluster -p 7001\` for 2+ groups, \`redis-benchmark -p <leader>\` for one (redis-benchmark refuses a cluster of one master);"
   echo "  Redis: \`redis-server --save '' --appendonly no\`, plain \`redis-benchmark -p $REDIS_PORT\`; -P 16 tests use \`-r 1000000 -d 128\`"
   echo "- CPU s/M: utime+stime of every Basalt server process (all replicas, all groups) per million requests"
   echo "- standalone Basalt node, same run, SET -c 50 -P 16 -r 1000000 -d 128: $(printf '%.0f' "$SA_RPS") ops/s, **$SA_CPU CPU s per million SETs**"
@@ -118,12 +120,22 @@ for G in $GROUPS_LIST; do
   log "starting ./basalt local --groups $G (data in $DATA)"
   BASALT_JAVA_OPTS="${BASALT_JAVA_OPTS:-}" setsid "$ROOT/basalt" local --groups "$G" --dir "$DATA" >"$WORK/local-$G.log" 2>&1 &
   LOCAL_PID=$!
+  # the redis-benchmark target: the cluster through 7001, or one group's leader
+  leader_port() {
+    local p
+    for p in 7001 7002 7003; do
+      redis-cli -p "$p" info replication 2>/dev/null | grep -q '^role:master' && { echo "$p"; return 0; }
+    done
+    return 1
+  }
   ok=0
   for _ in $(seq 1 600); do
     kill -0 "$LOCAL_PID" 2>/dev/null || die "./basalt local exited (see $WORK/local-$G.log)"
-    if grep -q 'Basalt local cluster' "$WORK/local-$G.log" \
-        && redis-benchmark --cluster -p 7001 -t set -n 2000 -c 10 -r 100000 -q >/dev/null 2>&1; then
-      ok=1; break
+    if grep -q 'Basalt local cluster' "$WORK/local-$G.log"; then
+      if [ "$G" -gt 1 ]; then TARGET=(--cluster -p 7001); else TARGET=(-p "$(leader_port || echo 7001)"); fi
+      if redis-benchmark "${TARGET[@]}" -t set -n 2000 -c 10 -r 100000 -q 2>/dev/null | grep -q 'requests per second'; then
+        ok=1; break
+      fi
     fi
     sleep 0.2
   done
@@ -135,20 +147,27 @@ for G in $GROUPS_LIST; do
   fi
   mapfile -t SERVER_PIDS < <(pgrep -f -- "--dir $DATA/n")
   [ "${#SERVER_PIDS[@]}" -eq $((3 * G)) ] || die "expected $((3 * G)) server processes, found ${#SERVER_PIDS[@]}"
-  log "warm-up: $WARMUP SET and GET at -c 50 -P 16 -r 1000000 -d 128"
-  rb --cluster -p 7001 -t set,get -c 50 -P 16 -r 1000000 -d 128 -n "$WARMUP" >/dev/null
-  rb -p "$REDIS_PORT" -t set,get -c 50 -P 16 -r 1000000 -d 128 -n "$WARMUP" >/dev/null
+  # JIT warm-up on a small keyspace first (the latency tests should not run into the compactions of a
+  # million fresh keys), the big keyspace before the throughput tests
+  log "warm-up: $WARMUP SET and GET at -c 50 -P 16 -r 100000"
+  rb "${TARGET[@]}" -t set,get -c 50 -P 16 -r 100000 -n "$WARMUP" >/dev/null
+  rb -p "$REDIS_PORT" -t set,get -c 50 -P 16 -r 100000 -n "$WARMUP" >/dev/null
 
   rows=()
   for spec in "${TESTS[@]}"; do
     read -r t c p n <<<"$spec"
+    if [ "$t $p" = "set 16" ]; then
+      log "loading the 1 000 000 keys of the -P 16 tests into both"
+      rb "${TARGET[@]}" -t set -c 50 -P 16 -r 1000000 -d 128 -n "$WARMUP" >/dev/null
+      rb -p "$REDIS_PORT" -t set -c 50 -P 16 -r 1000000 -d 128 -n "$WARMUP" >/dev/null
+    fi
     extra=(-c "$c" -P "$p" -n "$n")
     [ "$p" -gt 1 ] && extra+=(-r 1000000 -d 128) || extra+=(-r 100000)
     log "$t -c $c -P $p -n $n: redis"
     rl="$(rb -p "$REDIS_PORT" -t "$t" "${extra[@]}")"
     log "$t -c $c -P $p -n $n: basalt ($G group(s))"
     c0=$(sum_ticks "${SERVER_PIDS[@]}")
-    bl="$(rb --cluster -p 7001 -t "$t" "${extra[@]}")"
+    bl="$(rb "${TARGET[@]}" -t "$t" "${extra[@]}")"
     c1=$(sum_ticks "${SERVER_PIDS[@]}")
     cpu=$(per_million "$c0" "$c1" "$n")
     rows+=("| ${t^^} | $c | $p | $(printf '%.0f' "$(field "$rl" 2)") | $(field "$rl" 5) | $(field "$rl" 7) | $(printf '%.0f' "$(field "$bl" 2)") | $(field "$bl" 5) | $(field "$bl" 7) | $(ratio "$(field "$bl" 2)" "$(field "$rl" 2)") | $cpu |")

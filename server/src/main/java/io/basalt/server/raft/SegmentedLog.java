@@ -530,7 +530,13 @@ final class SegmentedLog implements RaftLog {
             s.ch.force(true);
             bufStart = pos;
             lastIndex = index - 1;
-            lastTerm = lastIndex == baseIndex ? baseTerm : term(lastIndex);
+            // (not term(): it answers lastTerm for lastIndex, which still holds the truncated entries' term)
+            if (lastIndex == baseIndex) {
+                lastTerm = baseTerm;
+            } else {
+                Segment t = segmentOf(lastIndex);
+                lastTerm = t.terms[(int) (lastIndex - t.first)];
+            }
             cache.truncateFrom(index);
             generation++;
             configIndexes.tailSet(index, true).clear();
@@ -618,6 +624,14 @@ final class SegmentedLog implements RaftLog {
             }
         }
         preallocator.shutdownNow();
+        try {
+            preallocator.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            Files.deleteIfExists(dir.resolve(NEXT_FILE));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.debug("removing the preallocated segment", e);
+        }
     }
 
     /** Recent entries, oldest first, within a byte budget. */

@@ -283,7 +283,7 @@ final class RaftCore {
             return;
         }
         if (now >= electionDeadline) {
-            if (config.isVoter(self) && !snapshotInstalling) {
+            if (mayCampaign()) {
                 env.event("starting an election after term " + term + ": " + (leader == null ? "no leader known"
                         : "nothing from leader " + leader + " for " + (now - lastLeaderContact) / 1_000_000 + " ms"));
                 campaign(false);
@@ -326,7 +326,7 @@ final class RaftCore {
         } else if (m instanceof RaftMessage.SnapshotReply r) {
             onSnapshotReply(r);
         } else if (m instanceof TimeoutNow t) {
-            if (role != Role.LEADER && config.isVoter(self) && !snapshotInstalling) {
+            if (role != Role.LEADER && mayCampaign()) {
                 campaign(true);
             }
         }
@@ -480,7 +480,8 @@ final class RaftCore {
         config = snapConfig;
         configIndex = log.baseIndex();
         env.configChanged(config);
-        persisted = Math.max(persisted, log.lastIndex());
+        // the log was reset: what was durable beyond its new end is gone (persisted may go down)
+        persisted = log.lastIndex();
         commit = Math.max(commit, index);
         committedOut = Math.max(committedOut, index);
         if (leaderTerm == term) {
@@ -537,6 +538,28 @@ final class RaftCore {
     private void resetElectionTimer() {
         long span = opt.electionMaxNanos() - opt.electionMinNanos();
         electionDeadline = env.now() + opt.electionMinNanos() + (span > 0 ? env.random(span) : 0);
+    }
+
+    /**
+     * A voter may campaign; so may a replica that a membership change not yet committed removed (or
+     * made a learner): otherwise a leader that removed itself and lost its leadership before the
+     * change committed could block the group for good — the remaining voters may still need its
+     * vote under the previous membership, which it refuses while its log is longer than theirs.
+     * Like any candidate it counts votes in its newest membership; once leading, it steps down as
+     * soon as the change commits ({@link #maybeCommit}).
+     */
+    private boolean mayCampaign() {
+        if (snapshotInstalling) {
+            return false;
+        }
+        if (config.isVoter(self)) {
+            return true;
+        }
+        if (configIndex > commit) {
+            var previous = configs.lowerEntry(configIndex);
+            return previous != null && previous.getValue().isVoter(self);
+        }
+        return false;
     }
 
     private void campaign(boolean transfer) {
@@ -905,7 +928,8 @@ final class RaftCore {
         }
         acked.sort(java.util.Comparator.reverseOrder());
         long majorityAck = acked.get(acked.size() / 2);
-        return now - majorityAck < opt.leaseNanos();
+        // Long.MIN_VALUE: a voter of the majority never answered (now - MIN_VALUE would overflow)
+        return majorityAck != Long.MIN_VALUE && now - majorityAck < opt.leaseNanos();
     }
 
     private void confirmReads() {
@@ -996,9 +1020,13 @@ final class RaftCore {
         }
         // acknowledged once durable (the runtime syncs, then calls persisted): one reply for a burst
         if (!a.from().equals(ackTo) || ackTerm != term) {
+            // a new leader (or term): echo only what this one sent, never an earlier leader's read
+            // sequence or clock reading (they would confirm its reads or extend its lease falsely)
             ackTo = a.from();
             ackTerm = term;
             ackIndex = -1;
+            ackReadSeq = 0;
+            ackSentNanos = Long.MIN_VALUE;
         }
         ackIndex = Math.max(ackIndex, lastNew);
         ackReadSeq = Math.max(ackReadSeq, a.readSeq());
@@ -1045,8 +1073,12 @@ final class RaftCore {
         }
         lastLeaderContact = env.now();
         resetElectionTimer();
-        if (c.index() <= commit && c.seq() == 0) {
-            // we already have everything it covers
+        if ((c.seq() == 0 || c.done()) && (c.index() <= commit || log.term(c.index()) == c.lastTerm())) {
+            // we already have everything it covers: it is committed here, or our log holds the entry
+            // it ends at, with its term (so our log matches the leader's up to there). Installing it
+            // would reset the log and drop what follows, entries we may have acknowledged already.
+            // (Checked again at the last chunk: appends sent before the leader chose to send a
+            // snapshot may have arrived meanwhile.)
             env.send(c.from(), new RaftMessage.SnapshotReply(term, self, c.index(), Long.MAX_VALUE, true));
             return;
         }

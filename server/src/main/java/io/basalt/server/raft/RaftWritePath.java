@@ -17,7 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -28,10 +28,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -64,49 +65,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftWritePath implements WritePath {
     private static final Logger log = LoggerFactory.getLogger(RaftWritePath.class);
-    /** Every applied entry at DEBUG (diagnosis: compare replicas' apply sequences). */
-    private static final Logger TRACE = LoggerFactory.getLogger("io.basalt.server.raft.ApplyTrace");
     private static final long MAX_ENTRY_BYTES = 4L << 20;
-    private static final int SNAPSHOT_CHUNK = 1 << 20;
-    private static final long SNAPSHOT_STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    /** A batch this node proposed, until its replica applies it. */
-    private record Batch(List<Proposal> proposals, List<Completion> completions, long index) {
-        void complete(List<Reply> replies) {
-            for (int i = 0; i < completions.size(); i++) {
-                try {
-                    completions.get(i).complete(replies.get(i));
-                } catch (RuntimeException e) {
-                    log.error("write completion failed", e);
-                }
-            }
-        }
-
-        void fail(Reply error) {
-            for (Completion c : completions) {
-                try {
-                    c.complete(error);
-                } catch (RuntimeException e) {
-                    log.error("write completion failed", e);
-                }
-            }
-        }
-    }
 
     private record Queued(Proposal proposal, Completion completion, long submitted) {}
 
-    /** Committed entries handed to the apply thread, and when. */
-    private record Committed(List<LogEntry> entries, long at) {}
-
-    private record Install(Snapshots.Snapshot snapshot, RaftConfig config, String from, long leaderTerm, long seq) {}
-
-    private record TakeSnapshot(CompletableFuture<Long> done) {}
-
     private final RaftSettings settings;
     private final Store store;
-    private final Applier applier;
     private final IntSupplier maxBatch;
-    private final long snapshotEntries;
     private final LatencyStages latency;
     /** Entries this leader proposed and when, until committed: {index, start} (loop). */
     private final ArrayDeque<long[]> replicating = new ArrayDeque<>();
@@ -118,7 +83,8 @@ public final class RaftWritePath implements WritePath {
     private final RaftTransport transport;
     private final SegmentedLog raftLog;
     private final HardState hardState;
-    private final Snapshots snapshots;
+    private final RaftApplier applying;
+    private final SnapshotTransfer transfers;
     private final RaftCore core;
     private final ScheduledFuture<?> ticker;
 
@@ -138,20 +104,10 @@ public final class RaftWritePath implements WritePath {
     private volatile boolean guardWaiting;
     /** Index of the last entry this node proposed. */
     private volatile long lastLocalIndex;
-    private final Map<Long, Batch> pending = new ConcurrentHashMap<>();
     private long ticketSeq = ThreadLocalRandom.current().nextLong() & 0x7fff_ffff_0000_0000L;
 
-    // applying (apply thread)
-    private final LinkedBlockingQueue<Object> applyQueue = new LinkedBlockingQueue<>();
-    private final Thread applyThread;
-    private volatile long appliedIndex;
-    private volatile long appliedTerm;
-    private volatile boolean loading;
-    private RaftConfig appliedConfig;
-    private volatile long lastSnapshotIndex;
-    /** Highest index handed to the apply thread (loop). */
+    /** Highest index handed to the apply side (loop). */
     private long handedToApply;
-    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
     // reads (loop, but nextRead)
     private final AtomicReference<CompletableFuture<Void>> nextRead = new AtomicReference<>();
@@ -161,21 +117,16 @@ public final class RaftWritePath implements WritePath {
     // admin (loop)
     private final TreeMap<Long, CompletableFuture<Void>> configWaiters = new TreeMap<>();
     private CompletableFuture<Void> transferWaiter;
-    private final Map<String, SnapshotSend> sending = new HashMap<>();
-    private SnapshotReceive receiving;
 
     private boolean turnEndScheduled;
     private boolean inTurnEnd;
     /** A leader syncs its log here, so that its heartbeats and commits go on while its disk is slow. */
-    private final java.util.concurrent.ExecutorService syncer = java.util.concurrent.Executors.newSingleThreadExecutor(
-            new DefaultThreadFactory("basalt-raft-sync", true));
+    private final ExecutorService syncer = Executors.newSingleThreadExecutor(new DefaultThreadFactory("basalt-raft-sync", true));
     private boolean syncInFlight;
     private final Runnable turnEndTask = this::turnEnd;
 
-    final LongAdder batchesSent = new LongAdder();
-    final LongAdder writesSent = new LongAdder();
-    final LongAdder snapshotsTaken = new LongAdder();
-    final LongAdder snapshotsLoaded = new LongAdder();
+    private final LongAdder batchesSent = new LongAdder();
+    private final LongAdder writesSent = new LongAdder();
 
     public RaftWritePath(RaftSettings settings, Path dir, Store store, Applier applier, LongSupplier clock,
             IntSupplier maxBatch) throws IOException {
@@ -191,12 +142,10 @@ public final class RaftWritePath implements WritePath {
         this.settings = settings;
         this.latency = latency;
         this.store = store;
-        this.applier = applier;
         this.maxBatch = maxBatch;
-        this.snapshotEntries = settings.snapshotEntries();
         Files.createDirectories(dir);
         this.hardState = new HardState(dir);
-        this.snapshots = new Snapshots(dir.resolve("snapshots"));
+        Snapshots snapshots = new Snapshots(dir.resolve("snapshots"));
         this.raftLog = new SegmentedLog(dir.resolve("log"), settings.segmentBytes(), settings.unsafeFlush(), 64L << 20);
 
         // bring the store, the snapshots and the log into line (a crash may have cut an install short)
@@ -218,17 +167,15 @@ public final class RaftWritePath implements WritePath {
             // durably): after a crash the store may hold entries the log lost. Restart the log there.
             raftLog.reset(applied[1], applied[0]);
         }
-        this.appliedIndex = applied[1];
-        this.appliedTerm = applied[0];
         this.handedToApply = applied[1];
-        this.lastSnapshotIndex = snap == null ? 0 : snap.index();
 
         RaftConfig initial = joining ? RaftConfig.EMPTY : RaftConfig.of(settings.peers());
         RaftConfig base = snap != null && snap.index() >= raftLog.baseIndex() ? snap.config() : null;
         if (base == null && raftLog.baseIndex() > 0) {
             log.warn("no snapshot at the Raft log's start ({}); membership from the settings", raftLog.baseIndex());
         }
-        this.appliedConfig = configAt(applied[1], base != null ? base : initial);
+        this.applying = new RaftApplier(store, applier, snapshots, settings.snapshotEntries(), latency, applied[0], applied[1],
+                configAt(applied[1], base != null ? base : initial), snap == null ? 0 : snap.index(), new ApplyHooks());
 
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-raft", true),
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -241,18 +188,18 @@ public final class RaftWritePath implements WritePath {
         RaftCore.Options options = opt;
         this.transport = new RaftTransport(settings.id(), settings.groupName(), settings.self().host(),
                 settings.self().raftPort(), loop, new TransportHandler());
+        this.transfers = new SnapshotTransfer(settings.id(), snapshots, transport, applying);
         RaftConfig baseConfig = base;
         long appliedAtStart = applied[1];
         this.core = onLoop(() -> new RaftCore(settings.id(), new Env(), raftLog, options, hardState.term(),
                 hardState.votedFor(), baseConfig, initial, appliedAtStart));
         onLoop(() -> {
+            transfers.core(core);
             publish();
             transport.peers(addresses(core.config()));
             return null;
         });
-        this.applyThread = new Thread(this::applyLoop, "basalt-apply");
-        applyThread.setDaemon(true);
-        applyThread.start();
+        applying.start();
         long tickMs = Math.max(5, settings.electionMinMs() / 10);
         this.ticker = loop.scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
         try {
@@ -344,7 +291,7 @@ public final class RaftWritePath implements WritePath {
     private void syncAsync() {
         long index = raftLog.lastIndex();
         long gen = raftLog.generation();
-        java.nio.channels.FileChannel ch = raftLog.prepareSync();
+        FileChannel ch = raftLog.prepareSync();
         syncInFlight = true;
         long t0 = latency.start();
         syncer.execute(() -> {
@@ -371,7 +318,7 @@ public final class RaftWritePath implements WritePath {
                     }
                     transport.flush();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 // shutting down
             }
         });
@@ -380,14 +327,7 @@ public final class RaftWritePath implements WritePath {
     private void tick() {
         try {
             core.tick();
-            long now = System.nanoTime();
-            for (SnapshotSend s : new ArrayList<>(sending.values())) {
-                if (now - s.lastActivity > SNAPSHOT_STALL_NANOS) {
-                    log.warn("snapshot transfer to {} stalled: retrying", s.to);
-                    sending.remove(s.to);
-                    core.snapshotSent(s.to, s.snapshot.index(), false);
-                }
-            }
+            transfers.tick();
             requestTurnEnd();
         } catch (RuntimeException e) {
             log.error("Raft tick failed", e);
@@ -403,7 +343,7 @@ public final class RaftWritePath implements WritePath {
                 }
                 core.receive(m);
                 if (m instanceof RaftMessage.SnapshotReply r) {
-                    snapshotReply(r);
+                    transfers.reply(r);
                 }
             } catch (RuntimeException e) {
                 log.error("handling {} from {} failed", m.getClass().getSimpleName(), m.from(), e);
@@ -484,12 +424,12 @@ public final class RaftWritePath implements WritePath {
         @Override
         public void readsConfirmed(long seq, long readIndex) {
             if (startingRead != null) {
-                whenApplied(readIndex, startingRead);
+                applying.whenApplied(readIndex, startingRead);
                 startingRead = null;
             }
             var head = readsBySeq.headMap(seq, true);
             for (CompletableFuture<Void> f : head.values()) {
-                whenApplied(readIndex, f);
+                applying.whenApplied(readIndex, f);
             }
             head.clear();
         }
@@ -506,12 +446,12 @@ public final class RaftWritePath implements WritePath {
 
         @Override
         public void sendSnapshot(String to) {
-            startSnapshotSend(to);
+            transfers.start(to);
         }
 
         @Override
         public void snapshotChunk(RaftMessage.SnapshotChunk chunk) {
-            receiveSnapshotChunk(chunk);
+            transfers.chunk(chunk);
         }
 
         @Override
@@ -542,13 +482,7 @@ public final class RaftWritePath implements WritePath {
 
     /** This replica stopped leading: what it proposed but did not commit may or may not commit later. */
     private void lostLeadership() {
-        long commit = core.commitIndex();
-        for (Map.Entry<Long, Batch> e : pending.entrySet()) {
-            Batch b = e.getValue();
-            if (b.index() > commit && pending.remove(e.getKey(), b)) {
-                b.fail(failure("leadership lost"));
-            }
-        }
+        applying.failPendingAbove(core.commitIndex(), failure("leadership lost"));
         refuseQueued();
         for (CompletableFuture<Void> f : configWaiters.values()) {
             f.completeExceptionally(new IOException("leadership lost: the membership change may or may not apply"));
@@ -558,7 +492,7 @@ public final class RaftWritePath implements WritePath {
             f.completeExceptionally(new IllegalStateException("leadership lost"));
         }
         readsBySeq.clear();
-        sending.clear();
+        transfers.stopSending();
         replicating.clear();
     }
 
@@ -625,7 +559,7 @@ public final class RaftWritePath implements WritePath {
                 ps = new ArrayList<>();
                 cs = new ArrayList<>();
                 bytes = 0;
-                if (lastLocalIndex > appliedIndex) {
+                if (lastLocalIndex > applying.appliedIndex()) {
                     held.addFirst(q); // wait until what this node proposed is applied
                     guardWaiting = true;
                     break;
@@ -681,7 +615,7 @@ public final class RaftWritePath implements WritePath {
             }
             return;
         }
-        pending.put(ticket, new Batch(ps, cs, index));
+        applying.pending().put(ticket, new RaftApplier.Batch(ps, cs, index));
         lastLocalIndex = index;
         if (latency.enabled()) {
             replicating.add(new long[] {index, System.nanoTime()});
@@ -692,7 +626,7 @@ public final class RaftWritePath implements WritePath {
 
     // ---- applying ---------------------------------------------------------------------------------
 
-    /** Hands committed entries up to {@code index} to the apply thread. Loop. */
+    /** Hands committed entries up to {@code index} to the apply side. Loop. */
     private void handToApply(long index) {
         if (index <= handedToApply) {
             return;
@@ -703,349 +637,32 @@ public final class RaftWritePath implements WritePath {
             entries.add(raftLog.entry(i));
         }
         handedToApply = index;
-        applyQueue.add(new Committed(entries, latency.start()));
+        applying.apply(entries);
     }
 
-    /** At most this many writes are merged into one RocksDB write by the apply thread. */
-    private static final int MAX_MERGED_WRITES = 8192;
+    /** What the apply side tells the Raft loop. */
+    private final class ApplyHooks implements RaftApplier.Hooks {
+        @Override
+        public void snapshotTaken(long index, long t) {
+            loop.execute(() -> core.snapshotTaken(index, t));
+        }
 
-    private void applyLoop() {
-        List<Object> tasks = new ArrayList<>();
-        while (running || !applyQueue.isEmpty()) {
-            try {
-                Object first = applyQueue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                tasks.add(first);
-                applyQueue.drainTo(tasks);
-            } catch (InterruptedException e) {
-                break;
-            }
-            List<LogEntry> committed = new ArrayList<>();
-            for (Object task : tasks) {
-                try {
-                    if (task instanceof Committed c) {
-                        latency.end(Stage.APPLY_WAIT, c.at());
-                        committed.addAll(c.entries());
-                        continue;
-                    }
-                    applyEntries(committed); // in order, before anything else
-                    committed.clear();
-                    if (task instanceof Install i) {
-                        install(i);
-                    } else if (task instanceof TakeSnapshot t) {
-                        try {
-                            t.done().complete(takeSnapshot());
-                        } catch (RuntimeException e) {
-                            t.done().completeExceptionally(e);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    log.error("applying failed", e);
-                }
-            }
-            try {
-                applyEntries(committed);
-                if (snapshotEntries > 0 && appliedIndex - lastSnapshotIndex >= snapshotEntries) {
-                    takeSnapshot();
-                }
-            } catch (RuntimeException e) {
-                log.error("applying failed", e);
-            }
-            tasks.clear();
-            releaseAppliedWaiters();
-            if (guardWaiting && appliedIndex >= lastLocalIndex) {
-                loop.execute(drainTask);
-            }
+        @Override
+        public void installed(RaftApplier.Install i) {
+            Snapshots.Snapshot s = i.snapshot();
+            loop.execute(() -> {
+                raftLog.reset(s.index(), s.term());
+                handedToApply = Math.max(handedToApply, s.index());
+                core.snapshotInstalled(i.from(), i.leaderTerm(), s.index(), i.seq(), i.config());
+                requestTurnEnd();
+            });
         }
-    }
 
-    /**
-     * Applies committed entries in order. Consecutive data entries are merged into one atomic
-     * RocksDB write that records the last one's position — the same result as one write each (all
-     * or nothing, replayed from the stored position after a crash), at a per-write cost that falls
-     * as the backlog grows: a replica that falls behind catches up with bigger writes.
-     */
-    private void applyEntries(List<LogEntry> entries) {
-        int i = 0;
-        while (i < entries.size()) {
-            LogEntry e = entries.get(i);
-            if (e.index() <= appliedIndex) {
-                i++; // already in the store (replay after a restart, or covered by a snapshot)
-                continue;
+        @Override
+        public void applied(long index) {
+            if (guardWaiting && index >= lastLocalIndex) {
+                loop.execute(drainTask); // a guard waited for this node's writes to apply
             }
-            if (e.type() != LogEntry.DATA) {
-                if (e.type() == LogEntry.CONFIG) {
-                    appliedConfig = RaftConfig.decode(e.payload());
-                }
-                appliedTerm = e.term();
-                appliedIndex = e.index();
-                i++;
-                continue;
-            }
-            List<Proposal> all = new ArrayList<>();
-            List<Batch> locals = new ArrayList<>();
-            List<Integer> sizes = new ArrayList<>();
-            LogEntry last = null;
-            while (i < entries.size() && entries.get(i).type() == LogEntry.DATA
-                    && (all.isEmpty() || all.size() < MAX_MERGED_WRITES)) {
-                LogEntry d = entries.get(i);
-                ByteBuffer data = ByteBuffer.wrap(d.payload());
-                Batch local = pending.remove(Proposal.batchTicket(data));
-                List<Proposal> ps = local != null ? local.proposals() : Proposal.decodeBatch(data);
-                all.addAll(ps);
-                locals.add(local);
-                sizes.add(ps.size());
-                last = d;
-                i++;
-            }
-            long t0 = latency.start();
-            List<Reply> replies = applier.apply(all, false, last.term(), last.index());
-            latency.end(Stage.APPLY, t0);
-            if (TRACE.isDebugEnabled()) {
-                TRACE.debug("apply t{} up to i{} {}", last.term(), last.index(), summary(all, replies));
-            }
-            appliedTerm = last.term();
-            appliedIndex = last.index();
-            int from = 0;
-            for (int k = 0; k < locals.size(); k++) {
-                int n = sizes.get(k);
-                if (locals.get(k) != null) {
-                    locals.get(k).complete(replies.subList(from, from + n));
-                }
-                from += n;
-            }
-        }
-    }
-
-    private static String summary(List<Proposal> proposals, List<Reply> replies) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < proposals.size(); i++) {
-            Proposal p = proposals.get(i);
-            sb.append(p.name());
-            for (int a = 0; a < Math.min(2, p.args().size()); a++) {
-                sb.append(' ').append(new String(p.args().get(a), java.nio.charset.StandardCharsets.UTF_8));
-            }
-            sb.append("->").append(i < replies.size() ? String.valueOf(replies.get(i)) : "?").append("; ");
-        }
-        return sb.toString();
-    }
-
-    /** Completes the read waiters whose index is applied. Any thread. */
-    private void releaseAppliedWaiters() {
-        List<CompletableFuture<Void>> ready = new ArrayList<>();
-        synchronized (appliedWaiters) {
-            var head = appliedWaiters.headMap(appliedIndex, true);
-            for (List<CompletableFuture<Void>> l : head.values()) {
-                ready.addAll(l);
-            }
-            head.clear();
-        }
-        for (CompletableFuture<Void> f : ready) {
-            f.complete(null);
-        }
-    }
-
-    private void whenApplied(long index, CompletableFuture<Void> f) {
-        if (appliedIndex >= index) {
-            f.complete(null);
-            return;
-        }
-        synchronized (appliedWaiters) {
-            appliedWaiters.computeIfAbsent(index, k -> new ArrayList<>()).add(f);
-        }
-        if (appliedIndex >= index) {
-            releaseAppliedWaiters();
-        }
-    }
-
-    /**
-     * A snapshot of everything applied so far (apply thread: nothing applies meanwhile): the store
-     * records the position, then a RocksDB checkpoint; the log then drops what it covers.
-     */
-    private long takeSnapshot() {
-        long index = appliedIndex;
-        long t = appliedTerm;
-        if (index <= 0) {
-            return 0;
-        }
-        if (index > lastSnapshotIndex) {
-            if (store.applied()[1] < index) {
-                store.markApplied(t, index);
-            }
-            snapshots.create(t, index, appliedConfig, store::checkpoint);
-            snapshotsTaken.increment();
-            lastSnapshotIndex = index;
-        }
-        loop.execute(() -> core.snapshotTaken(index, t));
-        return index;
-    }
-
-    /** Replaces the store by a snapshot received from the leader (apply thread). */
-    private void install(Install i) {
-        Snapshots.Snapshot s = i.snapshot();
-        if (s.index() > appliedIndex) {
-            log.info("loading snapshot {} received from {} (store at index {})", s.dir().getFileName(), i.from(), appliedIndex);
-            loading = true;
-            try {
-                store.load(s.dir(), s.term(), s.index());
-                snapshotsLoaded.increment();
-            } finally {
-                loading = false;
-            }
-            appliedIndex = s.index();
-            appliedTerm = s.term();
-            appliedConfig = i.config();
-            lastSnapshotIndex = s.index();
-            log.info("loaded snapshot at index {}", s.index());
-            // writes this replica proposed (as leader) that the snapshot covers were applied there:
-            // their effects are in, their replies are not
-            for (Map.Entry<Long, Batch> e : pending.entrySet()) {
-                if (e.getValue().index() <= s.index() && pending.remove(e.getKey(), e.getValue())) {
-                    e.getValue().fail(failure("applied through a snapshot from the leader; its reply is unknown"));
-                }
-            }
-        }
-        loop.execute(() -> {
-            raftLog.reset(s.index(), s.term());
-            handedToApply = Math.max(handedToApply, s.index());
-            core.snapshotInstalled(i.from(), i.leaderTerm(), s.index(), i.seq(), i.config());
-            requestTurnEnd();
-        });
-    }
-
-    // ---- snapshot transfer (loop) -----------------------------------------------------------------
-
-    /** Sending the newest snapshot to a follower, one chunk at a time (the next once the last is stored). */
-    private static final class SnapshotSend {
-        final String to;
-        final Snapshots.Snapshot snapshot;
-        final byte[] config;
-        final List<Path> files;
-        int file;
-        long offset;
-        long seq = -1;
-        boolean last;
-        long lastActivity = System.nanoTime();
-
-        SnapshotSend(String to, Snapshots.Snapshot snapshot) {
-            this.to = to;
-            this.snapshot = snapshot;
-            this.config = snapshot.config().encode();
-            this.files = snapshot.files().stream().filter(p -> !p.getFileName().toString().equals(Snapshots.META)).toList();
-        }
-    }
-
-    private void startSnapshotSend(String to) {
-        Snapshots.Snapshot snap = snapshots.latest();
-        if (snap == null) {
-            log.warn("follower {} needs a snapshot, but there is none", to);
-            core.snapshotSent(to, 0, false);
-            return;
-        }
-        log.info("sending snapshot {} to {}", snap.dir().getFileName(), to);
-        SnapshotSend s = new SnapshotSend(to, snap);
-        sending.put(to, s);
-        sendChunk(s);
-    }
-
-    private void sendChunk(SnapshotSend s) {
-        try {
-            s.seq++;
-            s.lastActivity = System.nanoTime();
-            String name = "";
-            byte[] data = new byte[0];
-            long offset = 0;
-            if (!s.files.isEmpty()) {
-                Path f = s.files.get(s.file);
-                long size = Files.size(f);
-                int n = (int) Math.min(SNAPSHOT_CHUNK, size - s.offset);
-                data = new byte[Math.max(0, n)];
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
-                    ByteBuffer b = ByteBuffer.wrap(data);
-                    while (b.hasRemaining()) {
-                        if (ch.read(b, s.offset + b.position()) < 0) {
-                            break;
-                        }
-                    }
-                }
-                name = f.getFileName().toString();
-                offset = s.offset;
-                s.offset += data.length;
-                if (s.offset >= size) {
-                    s.file++;
-                    s.offset = 0;
-                }
-            }
-            s.last = s.file >= s.files.size();
-            transport.send(s.to, new RaftMessage.SnapshotChunk(core.term(), settings.id(), s.snapshot.index(),
-                    s.snapshot.term(), s.config, s.seq, name, offset, data, s.last));
-            requestTurnEnd();
-        } catch (IOException | RuntimeException e) {
-            log.warn("reading snapshot {} for {} failed: {}", s.snapshot.dir().getFileName(), s.to, e.toString());
-            sending.remove(s.to);
-            core.snapshotSent(s.to, s.snapshot.index(), false);
-        }
-    }
-
-    private void snapshotReply(RaftMessage.SnapshotReply r) {
-        SnapshotSend s = sending.get(r.from());
-        if (s == null || r.index() != s.snapshot.index() || !core.isLeader() || r.term() != core.term()) {
-            return;
-        }
-        if (!r.ok()) {
-            sending.remove(r.from());
-            core.snapshotSent(r.from(), s.snapshot.index(), false);
-        } else if (r.seq() == Long.MAX_VALUE || (r.seq() == s.seq && s.last)) {
-            sending.remove(r.from());
-            log.info("follower {} installed snapshot at index {}", r.from(), s.snapshot.index());
-            core.snapshotSent(r.from(), s.snapshot.index(), true);
-        } else if (r.seq() == s.seq) {
-            sendChunk(s);
-        }
-        requestTurnEnd();
-    }
-
-    /** Receiving a snapshot from the leader, chunk by chunk. */
-    private static final class SnapshotReceive {
-        final String from;
-        final long index;
-        long nextSeq;
-
-        SnapshotReceive(String from, long index) {
-            this.from = from;
-            this.index = index;
-        }
-    }
-
-    private void receiveSnapshotChunk(RaftMessage.SnapshotChunk c) {
-        try {
-            if (c.seq() == 0) {
-                receiving = new SnapshotReceive(c.from(), c.index());
-                snapshots.clearIncoming();
-                log.info("receiving snapshot at index {} from {}", c.index(), c.from());
-            }
-            SnapshotReceive r = receiving;
-            if (r == null || !r.from.equals(c.from()) || r.index != c.index() || r.nextSeq != c.seq()) {
-                core.snapshotFailed(c.from(), c.index(), c.seq());
-                return;
-            }
-            if (!c.file().isEmpty()) {
-                snapshots.writeChunk(c.file(), c.offset(), c.data());
-            }
-            r.nextSeq++;
-            if (!c.done()) {
-                core.snapshotChunkStored(c.from(), c.index(), c.seq());
-                return;
-            }
-            receiving = null;
-            Snapshots.Snapshot snap = snapshots.publishIncoming(c.lastTerm(), c.index(), c.config());
-            applyQueue.add(new Install(snap, RaftConfig.decode(c.config()), c.from(), c.term(), c.seq()));
-        } catch (RuntimeException e) {
-            log.warn("storing a snapshot chunk from {} failed: {}", c.from(), e.toString());
-            receiving = null;
-            core.snapshotFailed(c.from(), c.index(), c.seq());
         }
     }
 
@@ -1105,7 +722,7 @@ public final class RaftWritePath implements WritePath {
 
     @Override
     public boolean servesLocalReads() {
-        return !loading;
+        return !applying.loading();
     }
 
     @Override
@@ -1156,12 +773,12 @@ public final class RaftWritePath implements WritePath {
         }
         sb.append("raft_term:").append(core.term()).append("\r\n");
         sb.append("raft_commit_index:").append(core.commitIndex()).append("\r\n");
-        sb.append("raft_applied_index:").append(appliedIndex).append("\r\n");
-        sb.append("raft_snapshot_index:").append(lastSnapshotIndex).append("\r\n");
+        sb.append("raft_applied_index:").append(applying.appliedIndex()).append("\r\n");
+        sb.append("raft_snapshot_index:").append(applying.lastSnapshotIndex()).append("\r\n");
         sb.append("raft_log_start_index:").append(raftLog.firstIndex()).append("\r\n");
         sb.append("raft_last_index:").append(raftLog.lastIndex()).append("\r\n");
-        sb.append("raft_snapshots_taken:").append(snapshotsTaken.sum()).append("\r\n");
-        sb.append("raft_snapshots_loaded:").append(snapshotsLoaded.sum()).append("\r\n");
+        sb.append("raft_snapshots_taken:").append(applying.snapshotsTaken.sum()).append("\r\n");
+        sb.append("raft_snapshots_loaded:").append(applying.snapshotsLoaded.sum()).append("\r\n");
         sb.append("raft_batches_sent:").append(batchesSent.sum()).append("\r\n");
         sb.append("raft_writes_sent:").append(writesSent.sum()).append("\r\n");
         if (leader) {
@@ -1189,9 +806,7 @@ public final class RaftWritePath implements WritePath {
 
     /** Takes a snapshot of this replica now (the log is then purged up to it); returns its index. */
     public long snapshot() throws IOException {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        applyQueue.add(new TakeSnapshot(f));
-        return await(f, 120);
+        return await(applying.snapshot(), 120);
     }
 
     /** Makes {@code id} the leader (it must be a voter); returns once this replica sees it lead. */
@@ -1294,17 +909,9 @@ public final class RaftWritePath implements WritePath {
         } catch (Exception e) {
             log.warn("stopping the Raft loop", e);
         }
-        if (applyThread != null) {
-            try {
-                applyThread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (applying != null) {
+            applying.stop(failure("server shutting down"));
         }
-        for (Batch b : pending.values()) {
-            b.fail(failure("server shutting down"));
-        }
-        pending.clear();
         CompletableFuture<Void> r = nextRead.getAndSet(null);
         if (r != null) {
             r.completeExceptionally(new IllegalStateException("shutting down"));

@@ -137,6 +137,12 @@ final class RaftCore {
     private long electionDeadline;
     private long lastTick;
     private long lastLeaderContact = Long.MIN_VALUE / 2;
+    /**
+     * When this replica started. With leases, it votes (but for a transfer) only a minimum election
+     * timeout after: before it restarted it may have acknowledged a leader that still holds a lease
+     * on that acknowledgement, and it has forgotten when it last heard from a leader.
+     */
+    private final long startedAt;
     private final Set<String> votes = new HashSet<>();
     private boolean campaignTransfer;
 
@@ -175,6 +181,7 @@ final class RaftCore {
         this.term = hardTerm;
         this.votedFor = hardVote;
         this.persisted = log.lastIndex();
+        this.startedAt = env.now();
         this.commit = Math.max(applied, log.baseIndex());
         this.committedOut = commit;
         RaftConfig base = baseConfig != null ? baseConfig : initial;
@@ -368,6 +375,12 @@ final class RaftCore {
         }
         if (configIndex > commit) {
             throw new IllegalStateException("a membership change is in progress");
+        }
+        if (commit < termStart) {
+            // a new leader may hold an uncommitted change of an earlier leader it cannot see in its
+            // log; changing the membership before an entry of its own term commits could then let
+            // two disjoint majorities decide (the single-server change bug, raft-dev 2015)
+            throw new IllegalStateException("the leader has not committed an entry of its term yet");
         }
         int changed = 0;
         Set<String> ids = new HashSet<>(config.members().keySet());
@@ -618,7 +631,8 @@ final class RaftCore {
     }
 
     private boolean leaderRecentlySeen(long now) {
-        return role == Role.LEADER || (leader != null && now - lastLeaderContact < opt.electionMinNanos());
+        return role == Role.LEADER || (leader != null && now - lastLeaderContact < opt.electionMinNanos())
+                || (opt.leaseNanos() > 0 && now - startedAt < opt.electionMinNanos());
     }
 
     private boolean upToDate(long lastIndex, long lastTerm) {
@@ -1080,6 +1094,12 @@ final class RaftCore {
             // (Checked again at the last chunk: appends sent before the leader chose to send a
             // snapshot may have arrived meanwhile.)
             env.send(c.from(), new RaftMessage.SnapshotReply(term, self, c.index(), Long.MAX_VALUE, true));
+            return;
+        }
+        if (snapshotInstalling) {
+            // a snapshot is being installed: a chunk of another transfer (the leader may have sent
+            // the snapshot twice) must not queue a second install, which would reset the log once
+            // more after entries following the first one arrived and were acknowledged
             return;
         }
         if (c.done()) {

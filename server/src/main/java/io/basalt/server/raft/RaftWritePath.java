@@ -162,9 +162,11 @@ public final class RaftWritePath implements WritePath {
             throw new IOException("the store (index " + applied[1] + ") is behind the Raft log's start ("
                     + raftLog.baseIndex() + ") and no snapshot covers the gap");
         }
-        if (applied[1] > raftLog.lastIndex()) {
+        if (applied[1] > raftLog.lastIndex() || raftLog.term(applied[1]) != applied[0]) {
             // committed entries are applied before this replica's own log sync (a majority has them
-            // durably): after a crash the store may hold entries the log lost. Restart the log there.
+            // durably): after a crash the store may hold entries the log lost — or the log may hold
+            // other (stale, uncommitted) entries at the store's position, e.g. a snapshot install cut
+            // short by a crash. Restart the log there (the core takes what is applied as committed).
             raftLog.reset(applied[1], applied[0]);
         }
         this.handedToApply = applied[1];
@@ -225,8 +227,20 @@ public final class RaftWritePath implements WritePath {
         return c;
     }
 
-    private static Map<String, InetSocketAddress> addresses(RaftConfig c) {
+    /**
+     * Where the transport may send: the members of {@code c} and the peers this replica was started
+     * with. A replica joining a group starts with an empty membership, which the leader's log or a
+     * snapshot replaces only later: with the members alone it could not even answer the leader (its
+     * acknowledgements were dropped, and a leader sending a first batch without a membership entry —
+     * more than 1024 entries or 4 MB of log before the change that adds it — re-sent it for ever).
+     * (Complete fix: learn a peer's address from its hello, so that any peer can be answered, e.g.
+     * a removed replica re-added by a leader it has never had in its membership.)
+     */
+    private Map<String, InetSocketAddress> addresses(RaftConfig c) {
         Map<String, InetSocketAddress> out = new HashMap<>();
+        for (RaftSettings.Peer p : settings.peers()) {
+            out.put(p.id(), new InetSocketAddress(p.host(), p.raftPort()));
+        }
         c.members().forEach((id, p) -> out.put(id, new InetSocketAddress(p.host(), p.raftPort())));
         return out;
     }

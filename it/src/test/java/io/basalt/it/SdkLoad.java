@@ -38,9 +38,12 @@ public final class SdkLoad {
                 StatefulRedisClusterConnection<String, String> c = client.connect()) {
             run(c, "SET", "sync", threads, window, 1); // warm-up (JIT, connections)
             run(c, "GET", "sync", threads, window, 1);
+            String only = System.getProperty("sdkload.only", ""); // e.g. "SET:sync"
             for (String op : List.of("SET", "GET")) {
                 for (String mode : List.of("sync", "async")) {
-                    run(c, op, mode, threads, window, seconds);
+                    if (only.isEmpty() || only.equals(op + ":" + mode)) {
+                        run(c, op, mode, threads, window, seconds);
+                    }
                 }
             }
         }

@@ -146,7 +146,9 @@ public final class RaftWritePath implements WritePath {
         Files.createDirectories(dir);
         this.hardState = new HardState(dir);
         Snapshots snapshots = new Snapshots(dir.resolve("snapshots"));
-        this.raftLog = new SegmentedLog(dir.resolve("log"), settings.segmentBytes(), settings.unsafeFlush(), 64L << 20);
+        // recent entries stay in memory for followers and the applier; kept small, since every entry
+        // that survives a young collection is copied by the GC (64 MB cost 7-9 % of a replica's CPU)
+        this.raftLog = new SegmentedLog(dir.resolve("log"), settings.segmentBytes(), settings.unsafeFlush(), 16L << 20);
 
         // bring the store, the snapshots and the log into line (a crash may have cut an install short)
         Snapshots.Snapshot snap = snapshots.latest();
